@@ -1,0 +1,98 @@
+"""Walk each scope once and call the selected checks for it.
+
+`--select` therefore skips work, and the cost is the sum of the checks' own costs, each linear or
+n·log n in fleet size. A check that raises is a bug in dmvpnlint, not in the user's configs: it is
+recorded as a `CheckFailure` (the CLI says so and exits 2) and the other checks still run.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dmvpnlint.engine.findings import Finding, Hit, Scope, Severity, fingerprint
+from dmvpnlint.engine.registry import Check
+from dmvpnlint.engine.rules import Rule
+from dmvpnlint.model import Fleet
+from dmvpnlint.topology import Topology
+
+
+@dataclass(frozen=True, slots=True)
+class LintContext:
+    """What every check can read: the fleet and its resolved DMVPN clouds."""
+
+    fleet: Fleet
+    topology: Topology
+
+
+@dataclass(frozen=True, slots=True)
+class CheckFailure:
+    rule: str
+    check: str
+    where: str
+    error: str
+    trace: str
+
+
+@dataclass(slots=True)
+class RunResult:
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[CheckFailure] = field(default_factory=list)
+
+
+def _finding(rule: Rule, hit: Hit, severity: Severity | None = None) -> Finding:
+    return Finding(
+        rule=rule.id,
+        name=rule.name,
+        severity=severity or rule.severity,
+        device=hit.device,
+        file=hit.span.file,
+        line=hit.span.line,
+        message=hit.message,
+        related=hit.related,
+        cloud=hit.cloud,
+        hint=hit.hint,
+        fingerprint=fingerprint(rule.id, hit.device, hit.subject or (hit.message,)),
+    )
+
+
+def run(
+    ctx: LintContext,
+    checks: Sequence[Check],
+    rules: dict[str, Rule],
+    selected: set[str],
+    severity_overrides: dict[str, Severity] | None = None,
+) -> RunResult:
+    result = RunResult()
+    active = [c for c in checks if c.rule in selected and c.rule in rules]
+    by_scope: dict[Scope, list[Check]] = {scope: [] for scope in Scope}
+    for c in active:
+        by_scope[c.scope].append(c)
+    overrides = severity_overrides or {}
+
+    def collect(c: Check, where: str, *args: object) -> None:
+        rule = rules[c.rule]
+        try:
+            for hit in c(*args):
+                result.findings.append(_finding(rule, hit, overrides.get(rule.id)))
+        except Exception as exc:  # a bug in a check must not lose the run
+            result.failures.append(
+                CheckFailure(c.rule, c.name, where, f"{type(exc).__name__}: {exc}",
+                             traceback.format_exc())
+            )
+
+    for c in by_scope[Scope.FLEET]:
+        collect(c, "fleet", ctx)
+    for cloud in ctx.topology.clouds:
+        for c in by_scope[Scope.CLOUD]:
+            collect(c, f"cloud {cloud.id}", ctx, cloud)
+    for device in ctx.fleet.devices:
+        for c in by_scope[Scope.DEVICE]:
+            collect(c, f"device {device.name}", ctx, device)
+        if by_scope[Scope.INTERFACE]:
+            for interface in device.interfaces.values():
+                for c in by_scope[Scope.INTERFACE]:
+                    collect(c, f"{device.name} {interface.name}", ctx, device, interface)
+    result.findings.sort(key=lambda f: f.sort_key)
+    return result
