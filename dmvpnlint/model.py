@@ -430,6 +430,9 @@ class Crypto:
     ikev2_proposals: dict[str, Ikev2Proposal] = field(default_factory=dict)
     ikev2_policies: dict[str, Ikev2Policy] = field(default_factory=dict)
     ikev2_profiles: dict[str, Ikev2Profile] = field(default_factory=dict)
+    # Names that `crypto map` entries use (`set transform-set`, `set isakmp-profile`,
+    # `set ikev2-profile`): crypto maps are not DMVPN, but what they use is not unused.
+    crypto_map_references: tuple[L[str], ...] = ()
 
 
 # --- VRFs and routing -----------------------------------------------------------------------
@@ -626,6 +629,10 @@ class Device:
     vty_lines: tuple[VtyLine, ...] = ()
     mls_mpls_tunnel_recir: L[bool] | None = None
     notes: tuple[ParseNote, ...] = ()
+    # (kind, name) pairs that lines outside the model refer to, e.g. ("route-map", "NAT") from
+    # `ip nat inside source route-map NAT ...` or ("vrf", "MGMT") from `ntp server vrf MGMT ...`:
+    # DMV003 must not call a structure unused when such a line uses it.
+    other_references: frozenset[tuple[str, str]] = frozenset()
     inventory: InventoryFacts = field(default_factory=InventoryFacts)
     line_count: int = 0
 

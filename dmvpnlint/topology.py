@@ -1,24 +1,308 @@
-"""Fleet topology: which tunnel interfaces form which DMVPN cloud (being written)."""
+"""Fleet topology: which tunnel interfaces form which DMVPN cloud, and who is hub of what.
+
+A spoke's `ip nhrp nhs`, `ip nhrp map`, `ip nhrp map multicast` and (point-to-point spokes)
+`tunnel destination` statements are resolved to other devices' tunnel interfaces, by tunnel
+address and by NBMA address (the tunnel source's address, or the NAT outside address the
+inventory gives). The connected components of that graph are the clouds.
+
+Membership must not depend on the values the checks judge: a spoke whose NHS address is wrong
+but whose NBMA mapping reaches the hub is still in the hub's cloud (so DMV105 can name the hub),
+and a spoke with a different network-id is still a member (so DMV101 can report it). Everything
+here is linear in fleet size: dictionaries keyed by address, never a comparison of all pairs.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Literal
+
+import networkx as nx
+
+from dmvpnlint.model import Device, Fleet, Interface, IPAddress, Span
+
+Role = Literal["hub", "spoke"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class TunnelRef:
+    """One tunnel interface of one device: the node of the topology graph."""
+
+    device: str
+    interface: str
+
+    def __str__(self) -> str:
+        return f"{self.device}:{self.interface}"
 
 
 @dataclass(frozen=True, slots=True)
 class Member:
     device: str
     interface: str
-    role: Literal["hub", "spoke"]
+    role: Role
+
+    @property
+    def ref(self) -> TunnelRef:
+        return TunnelRef(self.device, self.interface)
 
 
 @dataclass(frozen=True, slots=True)
 class Cloud:
+    """One DMVPN network: the tunnels that reach each other through NHRP mappings.
+
+    `id` is `device:interface` of its first hub (by name), or of its first member when no
+    tunnel of it acts as a hub.
+    """
+
     id: str
     members: tuple[Member, ...]
 
+    @property
+    def hubs(self) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.role == "hub")
+
+    @property
+    def spokes(self) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.role == "spoke")
+
+
+TargetKind = Literal["nhs", "map", "multicast", "destination"]
+
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """A spoke statement that names a server: tunnel address and/or NBMA address."""
+
+    kind: TargetKind
+    tunnel_ip: IPAddress | None
+    nbma: IPAddress | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A target resolved: `hubs` are the tunnels it reaches; `matched` says by what."""
+
+    source: TunnelRef
+    target: Target
+    hubs: tuple[TunnelRef, ...]
+    matched: Literal["both", "tunnel", "nbma", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Nbma:
+    """The NBMA (underlay) addresses a tunnel is reached at.
+
+    `unknown` is True when the tunnel source takes its address at run time (DHCP, PPP
+    negotiation) or cannot be resolved: checks must then not claim a mismatch.
+    """
+
+    addresses: frozenset[IPAddress]
+    unknown: bool
+    source_interface: str | None = None
+
+
+def targets_of(interface: Interface) -> Iterator[Target]:
+    """Every statement of a tunnel that names a server or peer, in config order."""
+    nhrp = interface.nhrp
+    if nhrp is not None:
+        for nhs in nhrp.nhs:
+            yield Target("nhs", nhs.address, nhs.nbma, nhs.span)
+        for m in nhrp.maps:
+            yield Target("map", m.tunnel_ip, m.nbma, m.span)
+        for mm in nhrp.multicast_maps:
+            if mm.nbma is not None:
+                yield Target("multicast", None, mm.nbma, mm.span)
+    tunnel = interface.tunnel
+    if tunnel is not None and tunnel.destination is not None:
+        dest = tunnel.destination.value
+        if not isinstance(dest, str):
+            yield Target("destination", None, dest, tunnel.destination.span)
+
+
+def infer_role(device: Device, interface: Interface) -> Role:
+    """Inventory role first; else a tunnel that points at an NHS is a spoke, anything else a
+    hub (the guide: a hub has no NHS and maps multicast dynamically)."""
+    if device.inventory.role is not None:
+        return device.inventory.role.value
+    nhrp = interface.nhrp
+    if nhrp is not None and nhrp.nhs:
+        return "spoke"
+    has_dynamic = nhrp is not None and any(m.dynamic for m in nhrp.multicast_maps)
+    if nhrp is not None and nhrp.maps and not has_dynamic:
+        return "spoke"
+    if interface.tunnel is not None and interface.tunnel.destination is not None:
+        return "spoke"
+    return "hub"
+
+
+def resolve_nbma(device: Device, interface: Interface) -> Nbma:
+    """The addresses a tunnel's packets leave from, plus its NAT outside address."""
+    addresses: set[IPAddress] = set()
+    unknown = False
+    source_name: str | None = None
+    tunnel = interface.tunnel
+    source = tunnel.source.value if tunnel is not None and tunnel.source is not None else None
+    if isinstance(source, str):
+        source_name = source
+        src_if = device.interfaces.get(source)
+        if src_if is None:
+            unknown = True
+        elif src_if.address is not None:
+            addresses.add(src_if.address.value.ip)
+        else:
+            unknown = True
+    elif source is not None:
+        addresses.add(source)
+    else:
+        unknown = True
+    nat = device.inventory.nat
+    if nat is not None:
+        addresses.add(nat.outside)
+    return Nbma(frozenset(addresses), unknown and not addresses, source_name)
+
+
+def _tunnel_addresses(interface: Interface) -> Iterable[IPAddress]:
+    if interface.address is not None:
+        yield interface.address.value.ip
+    for secondary in interface.secondary_addresses:
+        yield secondary.value.ip
+
+
+@dataclass(slots=True)
 class Topology:
-    clouds: tuple[Cloud, ...] = ()
+    """The resolved fleet: graph, clouds, links, roles and NBMA addresses of every tunnel."""
+
+    graph: nx.Graph
+    clouds: tuple[Cloud, ...]
+    links: tuple[Link, ...]
+    roles: dict[TunnelRef, Role]
+    nbma: dict[TunnelRef, Nbma]
+    by_tunnel_ip: dict[IPAddress, tuple[TunnelRef, ...]]
+    by_nbma: dict[IPAddress, tuple[TunnelRef, ...]]
+    hub_count: int = 0
+    _cloud_of: dict[TunnelRef, Cloud] = field(default_factory=dict)
+    _links_from: dict[TunnelRef, list[Link]] = field(default_factory=dict)
+    _nhs_clients: dict[TunnelRef, list[TunnelRef]] = field(default_factory=dict)
+
+    def cloud_of(self, device: str, interface: str) -> Cloud | None:
+        return self._cloud_of.get(TunnelRef(device, interface))
+
+    def role_of(self, device: str, interface: str) -> Role | None:
+        return self.roles.get(TunnelRef(device, interface))
+
+    def links_from(self, device: str, interface: str) -> list[Link]:
+        return self._links_from.get(TunnelRef(device, interface), [])
+
+    def nhs_clients(self, device: str, interface: str) -> list[TunnelRef]:
+        """The tunnels that register with this one: their `ip nhrp nhs` resolves to it."""
+        return self._nhs_clients.get(TunnelRef(device, interface), [])
+
+    def hubs(self) -> Iterator[TunnelRef]:
+        return (ref for ref, role in self.roles.items() if role == "hub")
+
+
+def _pick(candidates: Iterable[TunnelRef], role_of: dict[TunnelRef, Role]) -> tuple[TunnelRef, ...]:
+    """Prefer hubs among several tunnels that answer to one address."""
+    found = tuple(sorted(set(candidates)))
+    hubs = tuple(c for c in found if role_of[c] == "hub")
+    return hubs or found
+
+
+def _resolve(
+    source: TunnelRef,
+    target: Target,
+    by_ip: dict[IPAddress, tuple[TunnelRef, ...]],
+    by_nbma: dict[IPAddress, tuple[TunnelRef, ...]],
+    roles: dict[TunnelRef, Role],
+) -> Link:
+    def others(refs: tuple[TunnelRef, ...]) -> tuple[TunnelRef, ...]:
+        return tuple(r for r in refs if r.device != source.device)
+
+    on_ip = others(by_ip.get(target.tunnel_ip, ())) if target.tunnel_ip is not None else ()
+    on_nbma = others(by_nbma.get(target.nbma, ())) if target.nbma is not None else ()
+    both = set(on_ip) & set(on_nbma)
+    if both:
+        return Link(source, target, _pick(both, roles), "both")
+    if on_ip:
+        return Link(source, target, _pick(on_ip, roles), "tunnel")
+    if on_nbma:
+        return Link(source, target, _pick(on_nbma, roles), "nbma")
+    return Link(source, target, (), "none")
+
+
+def build_topology(fleet: Fleet) -> Topology:
+    graph: nx.Graph = nx.Graph()
+    roles: dict[TunnelRef, Role] = {}
+    nbma: dict[TunnelRef, Nbma] = {}
+    by_ip: defaultdict[IPAddress, list[TunnelRef]] = defaultdict(list)
+    by_nbma: defaultdict[IPAddress, list[TunnelRef]] = defaultdict(list)
+    tunnels: list[tuple[TunnelRef, Interface]] = []
+
+    for device in fleet.devices:
+        for interface in device.dmvpn_tunnels():
+            ref = TunnelRef(device.name, interface.name)
+            tunnels.append((ref, interface))
+            graph.add_node(ref)
+            roles[ref] = infer_role(device, interface)
+            nbma[ref] = resolve_nbma(device, interface)
+            for address in _tunnel_addresses(interface):
+                by_ip[address].append(ref)
+            for address in nbma[ref].addresses:
+                by_nbma[address].append(ref)
+
+    frozen_ip = {k: tuple(v) for k, v in by_ip.items()}
+    frozen_nbma = {k: tuple(v) for k, v in by_nbma.items()}
+    links: list[Link] = []
+    links_from: dict[TunnelRef, list[Link]] = defaultdict(list)
+    nhs_clients: defaultdict[TunnelRef, dict[TunnelRef, None]] = defaultdict(dict)
+    for ref, interface in tunnels:
+        for target in targets_of(interface):
+            link = _resolve(ref, target, frozen_ip, frozen_nbma, roles)
+            links.append(link)
+            links_from[ref].append(link)
+            for hub in link.hubs:
+                graph.add_edge(ref, hub)
+                if target.kind == "nhs":
+                    nhs_clients[hub][ref] = None  # an ordered set: a spoke counts once
+
+    clouds: list[Cloud] = []
+    cloud_of: dict[TunnelRef, Cloud] = {}
+    for component in nx.connected_components(graph):
+        refs = sorted(component)
+        members = tuple(Member(r.device, r.interface, roles[r]) for r in refs)
+        first = next((m for m in members if m.role == "hub"), members[0])
+        cloud = Cloud(f"{first.device}:{first.interface}", members)
+        clouds.append(cloud)
+        for r in refs:
+            cloud_of[r] = cloud
+    clouds.sort(key=lambda c: c.id)
+    return Topology(
+        graph=graph,
+        clouds=tuple(clouds),
+        links=tuple(links),
+        roles=roles,
+        nbma=nbma,
+        by_tunnel_ip=frozen_ip,
+        by_nbma=frozen_nbma,
+        hub_count=sum(1 for role in roles.values() if role == "hub"),
+        _cloud_of=cloud_of,
+        _links_from=dict(links_from),
+        _nhs_clients={hub: list(spokes) for hub, spokes in nhs_clients.items()},
+    )
+
+
+__all__ = [
+    "Cloud",
+    "Link",
+    "Member",
+    "Nbma",
+    "Target",
+    "Topology",
+    "TunnelRef",
+    "build_topology",
+    "infer_role",
+    "resolve_nbma",
+    "targets_of",
+]

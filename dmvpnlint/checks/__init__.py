@@ -1,5 +1,16 @@
-"""The check functions that `rules/` names, one module per family."""
+"""The check functions that `rules/` names, one module per family.
 
+`ALL_CHECKS` is the check side of the rule table; a test pairs it with the files in `rules/`
+(every rule has a check, every check a rule page).
+"""
+
+from dmvpnlint.checks import cloud, hygiene, inputs, nhrp, references, tunnel
 from dmvpnlint.engine.registry import Check
 
-ALL_CHECKS: tuple[Check, ...] = ()
+
+def _collect(*modules: object) -> tuple[Check, ...]:
+    found = [v for m in modules for v in vars(m).values() if isinstance(v, Check)]
+    return tuple(sorted(found, key=lambda c: c.rule))
+
+
+ALL_CHECKS: tuple[Check, ...] = _collect(inputs, references, cloud, nhrp, tunnel, hygiene)

@@ -14,16 +14,24 @@ from dataclasses import dataclass, field
 from dmvpnlint.engine.findings import Finding, Hit, Scope, Severity, fingerprint
 from dmvpnlint.engine.registry import Check
 from dmvpnlint.engine.rules import Rule
-from dmvpnlint.model import Fleet
-from dmvpnlint.topology import Topology
+from dmvpnlint.model import Device, Fleet, Interface
+from dmvpnlint.topology import Topology, TunnelRef
 
 
 @dataclass(frozen=True, slots=True)
 class LintContext:
-    """What every check can read: the fleet and its resolved DMVPN clouds."""
+    """What every check can read: the fleet, its resolved DMVPN clouds, devices by name."""
 
     fleet: Fleet
     topology: Topology
+    devices: dict[str, Device] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "devices", {d.name: d for d in self.fleet.devices})
+
+    def interface(self, ref: TunnelRef) -> tuple[Device, Interface]:
+        device = self.devices[ref.device]
+        return device, device.interfaces[ref.interface]
 
 
 @dataclass(frozen=True, slots=True)
