@@ -69,6 +69,8 @@ class InventoryDevice:
 
 @dataclass(frozen=True, slots=True)
 class Inventory:
+    """A loaded inventory: devices by name, in file order, and the clouds left raw."""
+
     file: str
     devices: dict[str, InventoryDevice]
     clouds: dict[str, Any]  # the raw `clouds:` mapping, for the generator; {} when absent
