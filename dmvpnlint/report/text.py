@@ -16,11 +16,11 @@ and one row for the rest.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import groupby, islice
 from typing import TextIO
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -188,21 +188,34 @@ def render_text(report: LintReport, console: Console, *, quiet: bool = False) ->
         render_summary(report, console)
 
 
+def write_plain(stream: TextIO, render: Callable[[Console], None]) -> None:
+    """Run `render` on a plain console and write its lines to `stream` without the padding
+    rich puts after table cells, so that files and logs carry no trailing blanks."""
+    buffer = io.StringIO()
+    render(make_console(buffer, False))
+    stream.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+
+
+def write_renderable(stream: TextIO, renderable: RenderableType, color: bool | None = None) -> None:
+    """Print one rich renderable (a table of rules) styled on a terminal, plain elsewhere."""
+    console = make_console(stream, color)
+    if console.is_terminal:
+        console.print(renderable)
+    else:
+        write_plain(stream, lambda plain: plain.print(renderable))
+
+
 def write_text(
     report: LintReport, stream: TextIO, *, color: bool | None = None, quiet: bool = False
 ) -> None:
     """Render the text report on `stream` (colour decided by rich when `color` is None).
 
-    Plain output writes the finding lines as strings and strips the padding rich puts after
-    table cells, so that files and logs carry no trailing blanks.
+    Plain output writes the finding lines as strings, then the summary without trailing blanks.
     """
     console = make_console(stream, color)
     if console.is_terminal:
         render_text(report, console, quiet=quiet)
         return
     stream.writelines("".join(text for text, _ in line) + "\n" for line in findings_lines(report))
-    if quiet:
-        return
-    buffer = io.StringIO()
-    render_summary(report, make_console(buffer, False))
-    stream.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+    if not quiet:
+        write_plain(stream, lambda plain: render_summary(report, plain))

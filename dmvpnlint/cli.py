@@ -1,0 +1,319 @@
+"""The `dmvpnlint` command: lint a fleet, list the rules, explain one rule.
+
+`main(argv)` returns the exit code instead of exiting, so tests run it in-process. Exit codes
+are a promise to CI (INTERFACES.md): 0 nothing at or above `--fail-on`, 1 findings at or above
+it, 2 a usage error, bad input, no readable config, or a bug in dmvpnlint. A bug never shows
+the user a traceback (set DMVPNLINT_DEBUG=1 to get one); Ctrl-C exits 130 without a word.
+
+The front end, topology and checks are imported when `lint` runs, not at start-up: they pull
+in lark, networkx and z3, which `--version`, `rules` and `explain` do not need.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from rich.markdown import Markdown
+from rich.table import Table
+from rich.text import Text
+
+from dmvpnlint import __version__
+from dmvpnlint.engine.findings import Severity
+from dmvpnlint.engine.rules import Rule, load_rules, select_rules
+from dmvpnlint.report import LintReport, build_report
+from dmvpnlint.report.json import write_json
+from dmvpnlint.report.text import make_console, write_renderable, write_text
+
+PROG = "dmvpnlint"
+ISSUES_HINT = "this is a bug in dmvpnlint; please report it with the output of DMVPNLINT_DEBUG=1"
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+Reporter = Callable[..., None]
+# In the order `--help` offers them; more formats come with their reporters.
+REPORTERS: dict[str, Reporter] = {"text": write_text, "json": write_json}
+
+MAIN_EPILOG = """\
+examples:
+  dmvpnlint lint configs/                     lint every *.cfg/*.conf/*.txt/*.ios under configs/
+  dmvpnlint lint hub1.cfg spoke*.cfg --inventory inventory.yaml
+  dmvpnlint lint configs/ --format json --output report.json
+  dmvpnlint rules                             every rule with its id, severity and summary
+  dmvpnlint explain DMV101                    what a rule checks, why, and how to fix it
+"""
+
+LINT_EPILOG = """\
+exit codes:
+  0  no finding at or above --fail-on     1  findings at or above --fail-on
+  2  usage error, bad inventory, no readable config, or an internal error
+
+examples:
+  dmvpnlint lint configs/
+  dmvpnlint lint configs/ --select DMV1,DMV2 --ignore DMV118     NHRP and IPsec rules only
+  dmvpnlint lint configs/ --fail-on warning --quiet              strict CI gate, findings only
+  dmvpnlint lint configs/ --format json --output report.json
+"""
+
+
+class UsageError(Exception):
+    """Something the user can fix on the command line: one line on stderr, exit 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Static verifier for Cisco DMVPN fleets: reads the running-configs of\n"
+        "hubs and spokes and checks the documented DMVPN constraints across the fleet.",
+        epilog=MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    lint = commands.add_parser(
+        "lint",
+        help="check a fleet's configs and report the findings",
+        description="Check the configs of a DMVPN fleet (hubs and spokes together) and\n"
+        "report every finding with its device, file and line.",
+        epilog=LINT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    lint.add_argument(
+        "paths", nargs="+", metavar="PATH",
+        help="a config file, or a directory searched recursively for *.cfg, *.conf, *.txt, *.ios",
+    )
+    lint.add_argument(
+        "--inventory", metavar="FILE",
+        help="inventory YAML (roles, platforms, releases, NAT); an inventory.yaml beside the "
+        "configs is used without this option",
+    )
+    lint.add_argument("--format", choices=list(REPORTERS), default="text",
+                      help="report format (default: text)")
+    lint.add_argument("--output", metavar="FILE",
+                      help="write the report to FILE instead of standard output (no colour)")
+    lint.add_argument("--select", action="append", metavar="IDS",
+                      help="only these rules: comma-separated ids or prefixes (DMV1 = the whole "
+                      "NHRP family); default: all rules")
+    lint.add_argument("--ignore", action="append", metavar="IDS",
+                      help="skip these rules: comma-separated ids or prefixes")
+    lint.add_argument("--fail-on", choices=[s.value for s in Severity], default="error",
+                      help="lowest severity that makes the exit code 1 (default: error)")
+    lint.add_argument("--quiet", action="store_true",
+                      help="text format: print the findings only, no summary")
+    lint.set_defaults(handler=run_lint)
+
+    rules = commands.add_parser(
+        "rules",
+        help="list every rule (id, name, severity, scope, summary)",
+        description="List every rule dmvpnlint knows, in id order.",
+        epilog="examples:\n  dmvpnlint rules\n  dmvpnlint rules --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    rules.add_argument("--format", choices=["text", "json"], default="text",
+                       help="output format (default: text)")
+    rules.set_defaults(handler=run_rules)
+
+    explain = commands.add_parser(
+        "explain",
+        help="show one rule's page: what it checks, why (guide section), bad and good example",
+        description="Show the documentation page of one rule.",
+        epilog="examples:\n  dmvpnlint explain DMV101\n  dmvpnlint explain "
+        "nhrp-network-id-mismatch",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    explain.add_argument("rule", metavar="RULE", help="a rule id (DMV101) or name")
+    explain.set_defaults(handler=run_explain)
+    return parser
+
+
+# --- lint -------------------------------------------------------------------------------------
+
+
+def split_ids(values: Sequence[str] | None) -> list[str] | None:
+    """`--select DMV1,DMV2 --select DMV301` -> ['DMV1', 'DMV2', 'DMV301']; None when unused."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def resolve_selection(
+    rules: dict[str, Rule], select: list[str] | None, ignore: list[str] | None
+) -> set[str]:
+    """The selected rule ids; an unknown id or prefix is a usage error naming the option."""
+    for option, values in (("--select", select), ("--ignore", ignore)):
+        if values:
+            try:
+                select_rules(rules, values, None)
+            except ValueError as exc:
+                raise UsageError(f"{option}: {exc}; see '{PROG} rules'") from None
+    return select_rules(rules, select, ignore)
+
+
+def check_paths(paths: Sequence[str], inventory: str | None) -> None:
+    for path in paths:
+        if not Path(path).exists():
+            raise UsageError(f"no such file or directory: '{path}'")
+    if inventory is not None and not Path(inventory).is_file():
+        raise UsageError(f"inventory not found: '{inventory}'")
+
+
+def exit_code(report: LintReport, fail_on: Severity) -> int:
+    failing = any(f.severity.rank >= fail_on.rank for f in report.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    from dmvpnlint.checks import ALL_CHECKS
+    from dmvpnlint.engine.runner import LintContext, run
+    from dmvpnlint.frontend import InputError, load_fleet
+    from dmvpnlint.topology import build_topology
+
+    rules = load_rules()
+    selected = resolve_selection(rules, split_ids(args.select), split_ids(args.ignore))
+    check_paths(args.paths, args.inventory)
+    try:
+        fleet = load_fleet(args.paths, inventory=args.inventory)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    topology = build_topology(fleet)
+    result = run(LintContext(fleet, topology), ALL_CHECKS, rules, selected)
+    report = build_report(fleet, topology, result.findings)
+
+    write = REPORTERS[args.format]
+    if args.output:
+        buffer = io.StringIO()
+        write(report, buffer, color=False, quiet=args.quiet)
+        try:
+            Path(args.output).write_text(buffer.getvalue(), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    else:
+        write(report, sys.stdout, color=None, quiet=args.quiet)
+        sys.stdout.flush()
+
+    for failure in result.failures:
+        error(f"internal error in check {failure.check} ({failure.rule}) on {failure.where}: "
+              f"{failure.error}")
+    if result.failures:
+        error(ISSUES_HINT)
+        return EXIT_USAGE
+    if not fleet.devices:
+        error("no readable config among: " + ", ".join(args.paths))
+        return EXIT_USAGE
+    return exit_code(report, Severity(args.fail_on))
+
+
+# --- rules and explain --------------------------------------------------------------------------
+
+
+def rule_to_dict(rule: Rule) -> dict[str, str]:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "scope": rule.scope.value,
+        "status": rule.status,
+        "since": rule.since,
+        "summary": rule.summary,
+    }
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    rules = load_rules()
+    if args.format == "json":
+        document = {"version": 1, "rules": [rule_to_dict(r) for r in rules.values()]}
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        return EXIT_OK
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "name", "severity", "scope", "summary"):
+        table.add_column(column)
+    for rule in rules.values():
+        table.add_row(Text(rule.id), Text(rule.name), Text(rule.severity.value),
+                      Text(rule.scope.value), Text(" ".join(rule.summary.split())))
+    write_renderable(sys.stdout, table)
+    return EXIT_OK
+
+
+def find_rule(rules: dict[str, Rule], wanted: str) -> Rule:
+    key = wanted.strip()
+    rule = rules.get(key.upper()) or next((r for r in rules.values() if r.name == key), None)
+    if rule is None:
+        raise UsageError(f"unknown rule '{wanted}'; see '{PROG} rules'")
+    return rule
+
+
+def rule_header(rule: Rule) -> list[str]:
+    """The front matter of a rule page as `key: value` lines, shown above its documentation."""
+    return [
+        f"{rule.id} {rule.name}",
+        f"severity: {rule.severity.value}",
+        f"scope: {rule.scope.value}",
+        f"status: {rule.status} (since {rule.since})",
+        f"check: {rule.check}",
+        f"summary: {' '.join(rule.summary.split())}",
+    ]
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    rule = find_rule(load_rules(), args.rule)
+    console = make_console(sys.stdout)
+    header = rule_header(rule)
+    if console.is_terminal:
+        console.print(Text(header[0], style="bold"))
+        for line in header[1:]:
+            console.print(Text(line, style="dim"))
+        console.print()
+        console.print(Markdown(rule.doc))
+    else:
+        sys.stdout.write("\n".join(header) + "\n\n" + rule.doc)
+    return EXIT_OK
+
+
+# --- entry point --------------------------------------------------------------------------------
+
+
+def error(message: str, stream: TextIO | None = None) -> None:
+    print(f"{PROG}: {message}", file=stream or sys.stderr)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and argparse's own usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return int(args.handler(args))
+    except UsageError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (the console script exits with it)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python's exit-time flush
+        # of stdout from raising again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+    except Exception as exc:
+        if os.environ.get("DMVPNLINT_DEBUG") == "1":
+            raise
+        error(f"internal error: {type(exc).__name__}: {exc}")
+        error(ISSUES_HINT)
+        return EXIT_USAGE
