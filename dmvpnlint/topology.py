@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import networkx as nx
@@ -258,8 +258,25 @@ def build_topology(fleet: Fleet) -> Topology:
     links_from: dict[TunnelRef, list[Link]] = defaultdict(list)
     nhs_clients: defaultdict[TunnelRef, dict[TunnelRef, None]] = defaultdict(dict)
     for ref, interface in tunnels:
-        for target in targets_of(interface):
+        targets = list(targets_of(interface))
+        resolved = {
+            i: _resolve(ref, t, frozen_ip, frozen_nbma, roles)
+            for i, t in enumerate(targets)
+            if t.tunnel_ip is not None
+        }
+        # A statement that names only an NBMA address (`map multicast`, `tunnel destination`)
+        # reaches every tunnel sourced from that address: a hub with two clouds on one WAN
+        # interface would merge them. Prefer the tunnels this one already reaches by address.
+        reached = {h for link in resolved.values() for h in link.hubs}
+        for i, target in enumerate(targets):
+            if i in resolved:
+                continue
             link = _resolve(ref, target, frozen_ip, frozen_nbma, roles)
+            narrowed = tuple(h for h in link.hubs if h in reached)
+            resolved[i] = replace(link, hubs=narrowed) if narrowed else link
+        for i in range(len(targets)):
+            link = resolved[i]
+            target = link.target
             links.append(link)
             links_from[ref].append(link)
             for hub in link.hubs:
