@@ -230,7 +230,18 @@ def test_missing_path_is_a_one_line_usage_error(
 ) -> None:
     assert main(["lint", "configs/hub1.cfg", "nowhere/spoke9.cfg"]) == 2
     out, err = capsys.readouterr()
-    assert (out, err) == ("", "dmvpnlint: no such file or directory: 'nowhere/spoke9.cfg'\n")
+    assert (out, err) == ("", "dmvpnlint: nowhere/spoke9.cfg: no such file or directory\n")
+
+
+def test_bad_inventory_is_a_usage_error_naming_file_and_line(
+    fleet: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("inventory.yaml").write_text("devices:\n  hub1:\n    role: hub\n    colour: blue\n")
+    assert main(["lint", "configs", "--inventory", "inventory.yaml"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("dmvpnlint: inventory.yaml:4") and "colour" in err
+    assert len(err.splitlines()) == 1
 
 
 def test_no_readable_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
