@@ -78,6 +78,7 @@ class Target:
     tunnel_ip: IPAddress | None
     nbma: IPAddress | None
     span: Span
+    nbma_from_map: bool = False  # an NHS whose NBMA address comes from its `ip nhrp map`
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +108,14 @@ def targets_of(interface: Interface) -> Iterator[Target]:
     """Every statement of a tunnel that names a server or peer, in config order."""
     nhrp = interface.nhrp
     if nhrp is not None:
+        mapped = {m.tunnel_ip: m.nbma for m in nhrp.maps}
         for nhs in nhrp.nhs:
-            yield Target("nhs", nhs.address, nhs.nbma, nhs.span)
+            # an NHS without `nbma` is reached at the NBMA address its `ip nhrp map` gives
+            if nhs.nbma is not None:
+                yield Target("nhs", nhs.address, nhs.nbma, nhs.span)
+            else:
+                nbma = mapped.get(nhs.address)
+                yield Target("nhs", nhs.address, nbma, nhs.span, nbma_from_map=nbma is not None)
         for m in nhrp.maps:
             yield Target("map", m.tunnel_ip, m.nbma, m.span)
         for mm in nhrp.multicast_maps:
@@ -258,24 +265,18 @@ def build_topology(fleet: Fleet) -> Topology:
     links_from: dict[TunnelRef, list[Link]] = defaultdict(list)
     nhs_clients: defaultdict[TunnelRef, dict[TunnelRef, None]] = defaultdict(dict)
     for ref, interface in tunnels:
-        targets = list(targets_of(interface))
-        resolved = {
-            i: _resolve(ref, t, frozen_ip, frozen_nbma, roles)
-            for i, t in enumerate(targets)
-            if t.tunnel_ip is not None
-        }
-        # A statement that names only an NBMA address (`map multicast`, `tunnel destination`)
-        # reaches every tunnel sourced from that address: a hub with two clouds on one WAN
-        # interface would merge them. Prefer the tunnels this one already reaches by address.
-        reached = {h for link in resolved.values() for h in link.hubs}
-        for i, target in enumerate(targets):
-            if i in resolved:
-                continue
-            link = _resolve(ref, target, frozen_ip, frozen_nbma, roles)
-            narrowed = tuple(h for h in link.hubs if h in reached)
-            resolved[i] = replace(link, hubs=narrowed) if narrowed else link
-        for i in range(len(targets)):
-            link = resolved[i]
+        resolved = [
+            _resolve(ref, t, frozen_ip, frozen_nbma, roles) for t in targets_of(interface)
+        ]
+        # One address can answer for several tunnels: a hub with two clouds on one WAN
+        # interface (an NBMA-only `map multicast` or `tunnel destination`), or two VRF clouds
+        # with the same tunnel address. Where a statement is ambiguous, keep the tunnels that
+        # this tunnel's unambiguous statements reach, so that the clouds stay apart.
+        certain = {h for link in resolved if len(link.hubs) == 1 for h in link.hubs}
+        for link in resolved:
+            narrowed = tuple(h for h in link.hubs if h in certain)
+            if len(link.hubs) > 1 and narrowed:
+                link = replace(link, hubs=narrowed)
             target = link.target
             links.append(link)
             links_from[ref].append(link)

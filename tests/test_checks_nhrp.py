@@ -19,7 +19,7 @@ def test_nhs_not_a_hub_names_the_hub_reached_by_nbma(tmp_path: Path) -> None:
     assert hits(findings, "DMV105") == [("spoke1", "spoke1.cfg", line_of(files["spoke1.cfg"], "nhs 10.0.0.9"))]
     assert findings[0].message == (
         "NHS 10.0.0.9 of spoke1 Tunnel0 is not the tunnel address of any hub in the fleet; "
-        "it is mapped to NBMA 203.0.113.1, which is hub1 Tunnel0 with tunnel address 10.0.0.1"
+        "its NBMA address 203.0.113.1 belongs to hub1 Tunnel0, whose tunnel address is 10.0.0.1"
     )
 
 

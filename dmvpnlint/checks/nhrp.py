@@ -110,6 +110,8 @@ def _nbma_mismatch(ctx: LintContext, device: Device, interface: Interface, link:
     target = link.target
     if target.tunnel_ip is None or target.nbma is None or link.matched != "tunnel":
         return None
+    if target.nbma_from_map:
+        return None  # the `ip nhrp map` line itself is reported
     hub = link.hubs[0]
     hub_nbma = topo.nbma[hub]
     if hub_nbma.unknown or target.nbma in hub_nbma.addresses:
