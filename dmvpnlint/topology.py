@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import networkx as nx
 
@@ -25,9 +25,9 @@ from dmvpnlint.model import Device, Fleet, Interface, IPAddress, Span
 Role = Literal["hub", "spoke"]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class TunnelRef:
-    """One tunnel interface of one device: the node of the topology graph."""
+class TunnelRef(NamedTuple):
+    """One tunnel interface of one device: the node of the topology graph (a NamedTuple:
+    hashed in C, which matters for 10,000-spoke fleets)."""
 
     device: str
     interface: str
@@ -212,7 +212,10 @@ class Topology:
 
 def _pick(candidates: Iterable[TunnelRef], role_of: dict[TunnelRef, Role]) -> tuple[TunnelRef, ...]:
     """Prefer hubs among several tunnels that answer to one address."""
-    found = tuple(sorted(set(candidates)))
+    found = tuple(candidates)
+    if len(found) == 1:
+        return found
+    found = tuple(sorted(set(found)))
     hubs = tuple(c for c in found if role_of[c] == "hub")
     return hubs or found
 
@@ -224,14 +227,13 @@ def _resolve(
     by_nbma: dict[IPAddress, tuple[TunnelRef, ...]],
     roles: dict[TunnelRef, Role],
 ) -> Link:
-    def others(refs: tuple[TunnelRef, ...]) -> tuple[TunnelRef, ...]:
-        return tuple(r for r in refs if r.device != source.device)
-
-    on_ip = others(by_ip.get(target.tunnel_ip, ())) if target.tunnel_ip is not None else ()
-    on_nbma = others(by_nbma.get(target.nbma, ())) if target.nbma is not None else ()
-    both = set(on_ip) & set(on_nbma)
-    if both:
-        return Link(source, target, _pick(both, roles), "both")
+    me = source.device
+    on_ip = [r for r in by_ip.get(target.tunnel_ip, ()) if r.device != me]  # type: ignore[arg-type]
+    on_nbma = [r for r in by_nbma.get(target.nbma, ()) if r.device != me]  # type: ignore[arg-type]
+    if on_ip and on_nbma:
+        both = set(on_ip).intersection(on_nbma)
+        if both:
+            return Link(source, target, _pick(both, roles), "both")
     if on_ip:
         return Link(source, target, _pick(on_ip, roles), "tunnel")
     if on_nbma:

@@ -99,7 +99,10 @@ def run(
         for c in by_scope[Scope.DEVICE]:
             collect(c, f"device {device.name}", ctx, device)
         if by_scope[Scope.INTERFACE]:
+            # interface-scope rules judge tunnels; physical interfaces are read through them
             for interface in device.interfaces.values():
+                if not interface.is_tunnel:
+                    continue
                 for c in by_scope[Scope.INTERFACE]:
                     collect(c, f"{device.name} {interface.name}", ctx, device, interface)
     result.findings.sort(key=lambda f: f.sort_key)
