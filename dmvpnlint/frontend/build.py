@@ -61,13 +61,19 @@ def redact(text: str) -> str:
     """The text of a note with everything after a secret keyword replaced: notes are printed."""
     words = text.split()
     for i, word in enumerate(words):
-        if word.lower() in _SECRET_WORDS and i + 1 < len(words):
+        if _secret_at(words, i) and i + 1 < len(words):
             return " ".join(words[: i + 1] + ["<redacted>"])
     return text
 
 
+def _secret_at(words: list[str], i: int) -> bool:
+    """Whether words[i] introduces a secret (`tunnel key 5` is a number, not a secret)."""
+    return words[i].lower() in _SECRET_WORDS and not (i > 0 and words[i - 1] == "tunnel")
+
+
 def _has_secret(text: str) -> bool:
-    return any(w.lower() in _SECRET_WORDS for w in text.split())
+    words = text.split()
+    return any(_secret_at(words, i) for i in range(len(words)))
 
 
 def _addr_or_name(word: str) -> model.IPAddress | str:

@@ -110,6 +110,13 @@ class IosToCommand(Transformer):
     ) -> Command:
         return ("ip_route", vrf, IPv4Network(f"{prefix}/{mask}", strict=False), *rest)
 
+    def tunnel_source(self, source: str, number: int | None) -> Command:
+        # `tunnel source tunnel 0`: an interface name written with a space
+        return ("tunnel_source", source if number is None else f"{source}{number}")
+
+    def bgp_update_source(self, neighbor: str, source: str, number: int | None) -> Command:
+        return ("bgp_update_source", neighbor, source if number is None else f"{source}{number}")
+
     def __getattr__(self, name: str) -> Callable[[list[Any]], Command]:
         # Rule names are lower case; terminal names are upper case and must stay unresolved
         # here, or lark would install a callback for every keyword.
@@ -157,6 +164,7 @@ def _terminal_words() -> dict[str, str]:
         "IPV6": "an IPv6 address",
         "REST": "more text",
         "$END": "the end of the line",
+        "<END-OF-FILE>": "the end of the line",
     }
     for term in ios_parser().terminals:
         if term.name not in words and term.pattern.type == "str":
@@ -174,22 +182,29 @@ def _expected_words(expected: set[str]) -> str:
     return ", ".join(said[:-1]) + " or " + said[-1]
 
 
-def explain(error: UnexpectedInput) -> str:
+_END_NAMES = frozenset({"$END", "<END-OF-FILE>"})
+
+
+def explain(error: UnexpectedInput, text: str = "") -> str:
     """Turn a lark error into the DMV001 comment: what came, what was expected."""
     if isinstance(error, UnexpectedToken):
         expected = set(error.expected or ())
         if error.token.type == "$END":
             return f"incomplete command: expected {_expected_words(expected)}"
-        if expected == {"$END"}:
+        if expected <= _END_NAMES:
             return f"unexpected text after the command: {str(error.token)!r}"
         if len(expected) > 6 and error.column == 1:
             return "unknown command"
         return f"expected {_expected_words(expected)}, not {str(error.token)!r}"
     if isinstance(error, UnexpectedCharacters):
         allowed = set(error.allowed or ())
+        rest = text[error.pos_in_stream :].split()
+        word = rest[0] if rest else ""
+        if not allowed or allowed <= _END_NAMES:
+            return f"unexpected text after the command: {word!r}"
         if len(allowed) > 6 and error.column == 1:
             return "unknown command"
-        return f"expected {_expected_words(allowed)} at column {error.column}"
+        return f"expected {_expected_words(allowed)}, not {word!r}"
     return "not understood"
 
 
@@ -227,7 +242,7 @@ def parse_line(start: str, text: str) -> ParseResult:
                 return parser.parse(retry, start=start)
             except (LarkError, ValueError):
                 pass
-        return Rejected(explain(error))
+        return Rejected(explain(error, text))
     except ValueError as error:  # a terminal callback refused a value (999.1.1.1)
         return Rejected(f"invalid value: {error}")
     except LarkError as error:
