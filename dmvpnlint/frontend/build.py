@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_address
+from ipaddress import IPv4Network, ip_address
 from typing import Any
 
 from dmvpnlint import model
@@ -195,7 +195,9 @@ def _put(target: str, key: str, make: Callable[[tuple[Any, ...], Span], Any]) ->
     return apply
 
 
-def _append(target: str, key: str, make: Callable[[tuple[Any, ...], Span], Any]) -> _InterfaceHandler:
+def _append(
+    target: str, key: str, make: Callable[[tuple[Any, ...], Span], Any]
+) -> _InterfaceHandler:
     """A handler that adds a model value to a list field (maps, NHSs, secondary addresses)."""
 
     def apply(b: _InterfaceBuilder, cmd: tuple[Any, ...], span: Span) -> None:
@@ -305,7 +307,7 @@ class DeviceBuilder:
             k: {}
             for k in (
                 "keyrings", "isakmp_profiles", "transform_sets", "ipsec_profiles",
-                "ikev2_proposals", "ikev2_policies", "ikev2_keyrings", "ikev2_profiles",
+                "ikev2_proposals", "ikev2_policies", "ikev2_profiles",
                 "vrfs", "route_maps",
             )
         }
@@ -321,10 +323,10 @@ class DeviceBuilder:
     # -- plumbing
 
     def span(self, line: Line) -> Span:
-        return Span(self.file, line.number)
+        return Span(self.file, line[0])  # lines may be plain (number, indent, text) tuples
 
     def note(self, line: Line, context: str, comment: str) -> None:
-        text = line.text
+        text = line[2]
         if _has_secret(text):
             text = redact(text)
             comment = comment.split(", not ", 1)[0].split(": '", 1)[0]
@@ -340,43 +342,42 @@ class DeviceBuilder:
         """
         if start is None:
             return
+        memo = self.parse.memo
         for child in block.children:
             line = child.header if type(child) is Block else child
-            result = self.parse(start, line.text)
-            if isinstance(result, Rejected):
-                self.note(line, context, result.comment)
+            result = memo.get((start, line[2]))  # inlined LineParser.__call__: hot loop
+            if result is None:
+                result = self.parse(start, line[2])
+            if type(result) is Rejected:
+                self.note(line, context, result.comment)  # type: ignore[union-attr]
                 continue
-            if result[0] == "ignored":
+            if result[0] == "ignored":  # type: ignore[index]
                 continue
-            yield child, result
-
-    def guarded(self, line: Line, context: str, action: Callable[[], bool | None]) -> None:
-        """Run one fold step; a value the model refuses becomes a note, never an exception."""
-        try:
-            if action() is False:
-                self.note(line, context, "not valid in this block")
-        except (ValueError, TypeError, KeyError, IndexError) as error:
-            self.note(line, context, f"invalid value: {error}")
+            yield child, result  # type: ignore[misc]
 
     # -- blocks
 
     def add_block(self, block: Block) -> None:
         kind = block.kind
         line = block.header
-        if kind == "global":
-            result = self.parse("global_cmd", line.text)
-            if isinstance(result, Rejected):
-                self.note(line, "", result.comment)
-            elif result[0] != "ignored":
-                self.guarded(line, "", lambda: self.global_command(result, self.span(line)))
-            return
-        header = self.parse("header_cmd", line.text)
-        if isinstance(header, Rejected):
-            self.note(line, "", header.comment)
-            return
-        handler = getattr(self, f"block_{kind}", None)
-        if handler is not None:
-            self.guarded(line, line.text, lambda: handler(block, header))
+        try:
+            if kind == "global":
+                result = self.parse("global_cmd", line.text)
+                if isinstance(result, Rejected):
+                    self.note(line, "", result.comment)
+                elif result[0] != "ignored" and not self.global_command(result, self.span(line)):
+                    self.note(line, "", "not valid in global configuration")
+                return
+            header = self.parse("header_cmd", line.text)
+            if isinstance(header, Rejected):
+                self.note(line, "", header.comment)
+                return
+            handler = _BLOCK_HANDLERS.get(kind)
+            if handler is not None:
+                handler(self, block, header)
+        except (ValueError, TypeError, KeyError, IndexError) as error:
+            # a value the model refuses: a note on the header, never an exception
+            self.note(line, "" if kind == "global" else line.text, f"invalid value: {error}")
 
     def global_command(self, cmd: tuple[Any, ...], span: Span) -> bool:
         tag = cmd[0]
@@ -430,11 +431,11 @@ class DeviceBuilder:
         for child, cmd in self.commands(block, "interface_cmd", context):
             handler = INTERFACE_HANDLERS.get(cmd[0])
             if handler is None:
-                self.note(child.header if type(child) is Block else child, context,  # type: ignore[union-attr]
-                          "not valid in an interface")
+                line = child.header if type(child) is Block else child
+                self.note(line, context, "not valid in an interface")  # type: ignore[arg-type]
                 continue
             try:
-                handler(builder, cmd, Span(file, child.number))  # type: ignore[union-attr]
+                handler(builder, cmd, Span(file, child[0]))  # type: ignore[index]
             except (ValueError, TypeError) as error:
                 self.note(child, context, f"invalid value: {error}")  # type: ignore[arg-type]
 
@@ -753,9 +754,8 @@ class DeviceBuilder:
         self.ospf.append(process)
         for child, cmd in self.commands(block, "ospf_cmd", block.header.text):
             _, address, wildcard, area = cmd
-            process.add(
-                "networks", model.NetworkStatement(address, wildcard, self.span(child), area)  # type: ignore[arg-type]
-            )
+            span = self.span(child)  # type: ignore[arg-type]
+            process.add("networks", model.NetworkStatement(address, wildcard, span, area))
 
     def block_router_rip(self, block: Block, header: tuple[Any, ...]) -> None:
         self.rip = L(True, self.span(block.header))
@@ -799,7 +799,10 @@ class DeviceBuilder:
                 for priority, p in sorted(self.isakmp_policies.items())
             ),
             isakmp_keys=tuple(self.isakmp_keys),
-            keyrings={n: model.Keyring(n, span=k.span, **k.values()) for n, k in named["keyrings"].items()},
+            keyrings={
+                n: model.Keyring(n, span=k.span, **k.values())
+                for n, k in named["keyrings"].items()
+            },
             isakmp_profiles={
                 n: model.IsakmpProfile(n, p.span, **p.values())
                 for n, p in named["isakmp_profiles"].items()
@@ -872,6 +875,13 @@ class DeviceBuilder:
         )
 
 
+_BLOCK_HANDLERS: dict[str, Callable[[DeviceBuilder, Block, tuple[Any, ...]], None]] = {
+    name.removeprefix("block_"): function
+    for name, function in vars(DeviceBuilder).items()
+    if name.startswith("block_")
+}
+
+
 def device_from_split(
     split: SplitConfig, file: str, default_name: str, parse: LineParser
 ) -> model.Device:
@@ -911,4 +921,4 @@ def _prime_children(block: Block, start: str | None, parse: LineParser) -> None:
             parse(start, child.header.text)
             _prime_children(child, CHILD_START.get(child.kind), parse)
         else:
-            parse(start, child.text)  # type: ignore[union-attr]
+            parse(start, child[2])  # type: ignore[index]

@@ -19,12 +19,13 @@ import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from dmvpnlint import model
 from dmvpnlint.frontend.build import device_from_split, prime
 from dmvpnlint.frontend.commands import LineParser, ParseResult
-from dmvpnlint.frontend.splitter import SplitConfig, split_config
+from dmvpnlint.frontend.splitter import Block, Line, SplitConfig, split_config
 
 CONFIG_SUFFIXES: tuple[str, ...] = (".cfg", ".conf", ".txt", ".ios")
 INVENTORY_NAMES: tuple[str, ...] = ("inventory.yaml", "inventory.yml")
@@ -145,41 +146,87 @@ def _load_chunk(paths: list[str], parse: LineParser | None = None) -> list[_Load
     return [load_one(p, parse) for p in paths]
 
 
-def _prime_chunk(paths: list[str]) -> dict[tuple[str, str], ParseResult]:
-    """Worker: parse the distinct lines of some files and return only the memo."""
+_EncodedBlock = tuple[Any, ...]  # (kind, number, indent, text, children); a line is 3 values
+
+
+def _encode(block: Block) -> _EncodedBlock:
+    """A block as nested plain tuples: they cross a process boundary ten times cheaper than the
+    dataclasses (pickle handles tuples of str and int in C)."""
+    return (
+        block.kind,
+        block.header.number,
+        block.header.indent,
+        block.header.text,
+        tuple(
+            _encode(c) if type(c) is Block else tuple(c)  # type: ignore[arg-type]
+            for c in block.children
+        ),
+    )
+
+
+def _decode(data: _EncodedBlock) -> Block:
+    kind, number, indent, text, children = data
+    return Block(
+        Line(number, indent, text),
+        kind,
+        [_decode(c) if len(c) == 5 else c for c in children],  # lines stay plain tuples
+    )
+
+
+_ChunkItem = tuple[tuple[_EncodedBlock, ...], int] | _Loaded
+
+
+def _split_chunk(
+    paths: list[str],
+) -> tuple[list[_ChunkItem], dict[tuple[str, str], ParseResult]]:
+    """Worker: read, split and parse some files; send back the blocks and the parse memo.
+
+    The memo's values are small and location-free, and the blocks travel as plain tuples; the
+    Devices themselves are built in the parent, because pickling frozen dataclasses back would
+    cost more than the workers save.
+    """
     parse = LineParser()
-    for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                text = decode_config(path, handle.read())
-        except OSError:
-            continue
-        if isinstance(text, str):
-            prime(split_config(text), parse)
-    return parse.memo
+    items: list[_ChunkItem] = []
+    collecting = gc.isenabled()
+    gc.disable()  # as in load_fleet: many small acyclic objects, nothing for the collector
+    try:
+        for path in paths:
+            split = read_one(path)
+            if isinstance(split, _Loaded):
+                items.append(split)
+                continue
+            prime(split, parse)
+            items.append((tuple(_encode(b) for b in split.blocks), split.line_count))
+    finally:
+        if collecting:
+            gc.enable()
+    return items, parse.memo
 
 
 def _load_all(paths: list[str], jobs: int | None) -> list[_Loaded]:
-    """Load every file; for a big fleet, workers fill the parse memo while this process splits.
-
-    Only the memo crosses the process boundary: its values are small and shared by many
-    lines, whereas pickling the finished Devices back would cost more than the workers save.
-    """
+    """Load every file; for a big fleet, worker processes read, split and parse while this
+    process builds the Devices of the chunks already done (a pipeline over small chunks)."""
     workers = WORKERS if jobs is None else jobs
     if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
         return _load_chunk(paths)
-    size = max(1, -(-len(paths) // (workers * 2)))
+    size = max(1, -(-len(paths) // (workers * 20)))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     parse = LineParser()
+    loaded: list[_Loaded] = []
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_prime_chunk, chunk) for chunk in chunks]
-            splits = [read_one(p) for p in paths]  # meanwhile, split here
-            for future in futures:
-                parse.memo.update(future.result())
-    except (OSError, RuntimeError):  # no process support here: parse in this process
+            for chunk, (items, memo) in zip(chunks, pool.map(_split_chunk, chunks)):
+                parse.memo.update(memo)
+                for path, item in zip(chunk, items):
+                    if isinstance(item, _Loaded):
+                        loaded.append(item)
+                        continue
+                    blocks, line_count = item
+                    split = SplitConfig([_decode(b) for b in blocks], 1, line_count)
+                    loaded.append(_finish(path, split, parse))
+    except (OSError, RuntimeError):  # no process support here: do it all in this process
         return _load_chunk(paths)
-    return [_finish(p, split, parse) for p, split in zip(paths, splits)]
+    return loaded
 
 
 def collect_files(

@@ -16,13 +16,17 @@ script may indent at will.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dmvpnlint.frontend.names import is_interface_keyword
 
 
-@dataclass(slots=True)
-class Line:
-    """One command: its 1-based line number, indentation and text (comment removed)."""
+class Line(NamedTuple):
+    """One command: its 1-based line number, indentation and text (comment removed).
+
+    A tuple, so that a worker process can send lines as plain tuples and the builder read them
+    by index without rebuilding objects.
+    """
 
     number: int
     indent: int
@@ -370,7 +374,11 @@ def split_config(text: str) -> SplitConfig:
                 stays = False
             if stays:
                 if relevant:
-                    state.child(Line(index, indent, st), first)
+                    stack = state.stack
+                    if len(stack) == 1 and open_kind not in SUB_BLOCKS and first[:5] != "exit-":
+                        stack[0].children.append(Line(index, indent, st))  # the common case
+                    else:
+                        state.child(Line(index, indent, st), first)
                 continue
         if c in "BC" and st.startswith(("Building configuration", "Current configuration")):
             continue
