@@ -240,6 +240,15 @@ def phase3_incomplete(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
                 subject=(interface.name, "shortcut-without-redirect"),
             )
     if redirecting and not shortcutting and cloud.spokes:
+        unknown = [
+            m.device for m in cloud.spokes if _release_major(ctx.devices[m.device]) is None
+        ]
+        hint = None
+        if unknown:
+            hint = (
+                "if the spokes run IOS-XE 16 or later, shortcut is on by default and not "
+                "printed: give their release in the inventory (ios:) or a 'version' line"
+            )
         for device, interface, span in redirecting:
             yield Hit(
                 device=device.name,
@@ -249,6 +258,7 @@ def phase3_incomplete(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
                     f"{cloud.id} has ip nhrp shortcut: spoke-to-spoke shortcuts never form"
                 ),
                 cloud=cloud.id,
+                hint=hint,
                 subject=(interface.name, "redirect-without-shortcut"),
             )
 
