@@ -27,10 +27,16 @@ from rich.table import Table
 from rich.text import Text
 
 from dmvpnlint import __version__
-from dmvpnlint.engine.findings import Severity
+from dmvpnlint.engine.config import Settings
+from dmvpnlint.engine.findings import Finding, Severity
 from dmvpnlint.engine.rules import Rule, load_rules, select_rules
 from dmvpnlint.report import LintReport, build_report
+from dmvpnlint.report.github import write_github
+from dmvpnlint.report.gitlab import write_gitlab
 from dmvpnlint.report.json import write_json
+from dmvpnlint.report.junit import write_junit
+from dmvpnlint.report.markdown import write_markdown
+from dmvpnlint.report.sarif import write_sarif
 from dmvpnlint.report.text import make_console, write_renderable, write_text
 
 PROG = "dmvpnlint"
@@ -39,7 +45,15 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 Reporter = Callable[..., None]
 # In the order `--help` offers them; more formats come with their reporters.
-REPORTERS: dict[str, Reporter] = {"text": write_text, "json": write_json}
+REPORTERS: dict[str, Reporter] = {
+    "text": write_text,
+    "json": write_json,
+    "sarif": write_sarif,
+    "junit": write_junit,
+    "github": write_github,
+    "gitlab": write_gitlab,
+    "markdown": write_markdown,
+}
 
 MAIN_EPILOG = """\
 examples:
@@ -60,6 +74,14 @@ examples:
   dmvpnlint lint configs/ --select DMV1,DMV2 --ignore DMV118     NHRP and IPsec rules only
   dmvpnlint lint configs/ --fail-on warning --quiet              strict CI gate, findings only
   dmvpnlint lint configs/ --format json --output report.json
+  dmvpnlint lint configs/ --format sarif --output dmvpnlint.sarif     GitHub code scanning
+  dmvpnlint lint configs/ --write-baseline .dmvpnlint-baseline.json  accept today's findings
+  dmvpnlint lint configs/ --baseline .dmvpnlint-baseline.json        then report new ones only
+
+project configuration:
+  [tool.dmvpnlint] in pyproject.toml, or .dmvpnlint.toml, the nearest one above the linted
+  paths: select, extend-select, ignore, per-file-ignores, severity, fail-on, inventory.
+  Command-line options override it.
 """
 
 
@@ -106,8 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
                       "NHRP family); default: all rules")
     lint.add_argument("--ignore", action="append", metavar="IDS",
                       help="skip these rules: comma-separated ids or prefixes")
-    lint.add_argument("--fail-on", choices=[s.value for s in Severity], default="error",
-                      help="lowest severity that makes the exit code 1 (default: error)")
+    lint.add_argument("--fail-on", choices=[s.value for s in Severity], default=None,
+                      help="lowest severity that makes the exit code 1 (default: the project "
+                      "configuration's fail-on, else error)")
+    lint.add_argument("--baseline", metavar="FILE",
+                      help="report only findings that are not in this baseline file, and say "
+                      "how many of its entries are stale")
+    lint.add_argument("--write-baseline", metavar="FILE",
+                      help="record the current findings in FILE as the baseline (the run then "
+                      "reports none of them)")
     lint.add_argument("--quiet", action="store_true",
                       help="text format: print the findings only, no summary")
     lint.set_defaults(handler=run_lint)
@@ -184,20 +213,23 @@ def run_lint(args: argparse.Namespace) -> int:
     """Load, check, report; the report is written even when a check failed, then the failures
     go to stderr (exit 2): a bug in one check must not hide what the others found."""
     from dmvpnlint.checks import ALL_CHECKS
+    from dmvpnlint.engine.config import apply_per_file_ignores
     from dmvpnlint.engine.runner import LintContext, run
     from dmvpnlint.frontend import InputError, load_fleet
     from dmvpnlint.topology import build_topology
 
     rules = load_rules()
-    selected = resolve_selection(rules, split_ids(args.select), split_ids(args.ignore))
+    settings = lint_settings(args, rules)
     with cyclic_gc_paused():
         try:
-            fleet = load_fleet(args.paths, inventory=args.inventory)
+            fleet = load_fleet(args.paths, inventory=settings.inventory)
         except InputError as exc:
             raise UsageError(str(exc)) from None
         topology = build_topology(fleet)
-        result = run(LintContext(fleet, topology), ALL_CHECKS, rules, selected)
-        report = build_report(fleet, topology, result.findings)
+        result = run(LintContext(fleet, topology), ALL_CHECKS, rules, set(settings.selected),
+                     dict(settings.severity_overrides))
+        findings = apply_baseline(args, apply_per_file_ignores(result.findings, settings))
+        report = build_report(fleet, topology, findings)
 
     write = REPORTERS[args.format]
     if args.output:
@@ -220,7 +252,52 @@ def run_lint(args: argparse.Namespace) -> int:
     if not fleet.devices:  # the front end raises InputError first; the promise holds anyway
         error("no readable config among: " + ", ".join(args.paths))
         return EXIT_USAGE
-    return exit_code(report, Severity(args.fail_on))
+    return exit_code(report, settings.fail_on)
+
+
+def lint_settings(args: argparse.Namespace, rules: dict[str, Rule]) -> Settings:
+    """The project configuration nearest the linted paths, overridden by the command line."""
+    from dmvpnlint.engine.config import ConfigError, discover, resolve_settings
+
+    select, ignore = split_ids(args.select), split_ids(args.ignore)
+    resolve_selection(rules, select, ignore)  # unknown ids on the command line: exit 2
+    try:
+        config = discover(args.paths, rules)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return resolve_settings(config, rules, select=select, ignore=ignore,
+                            fail_on=args.fail_on, inventory=args.inventory)
+
+
+def apply_baseline(args: argparse.Namespace, findings: list[Finding]) -> list[Finding]:
+    """`--write-baseline` records `findings`; `--baseline` (or the baseline just written)
+    removes the known ones. What happened goes to stderr, so machine formats stay clean."""
+    from dmvpnlint.engine.baseline import BaselineError, compare, read_baseline, write_baseline
+
+    if not args.baseline and not args.write_baseline:
+        return findings
+    try:
+        baseline = read_baseline(args.baseline) if args.baseline else None
+        if args.write_baseline:
+            written = write_baseline(findings, args.write_baseline)
+            error(f"wrote {plural(len(written.entries), 'finding')} to baseline "
+                  f"{args.write_baseline}")
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    if baseline is None:
+        return []
+    outcome = compare(findings, baseline)
+    message = (f"baseline {args.baseline}: {plural(outcome.known, 'known finding')} not "
+               f"reported, {plural(len(outcome.new), 'new finding')}")
+    if outcome.stale:
+        message += (f"; {plural(len(outcome.stale), 'baseline entry', 'baseline entries')} "
+                    "stale (no longer found): refresh it with --write-baseline")
+    error(message)
+    return list(outcome.new)
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {words or word + 's'}"
 
 
 # --- rules and explain --------------------------------------------------------------------------

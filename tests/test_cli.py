@@ -254,8 +254,8 @@ def test_no_readable_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_argparse_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["lint", "x.cfg", "--format", "sarif"]) == 2
-    assert "invalid choice: 'sarif'" in capsys.readouterr().err
+    assert main(["lint", "x.cfg", "--format", "yaml"]) == 2
+    assert "invalid choice: 'yaml'" in capsys.readouterr().err
     assert main([]) == 2
 
 
@@ -443,7 +443,7 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint", "--help"]) == 0
     out = capsys.readouterr().out
     assert "--fail-on {error,warning,info}" in out and "examples:" in out
-    assert "--format {text,json}" in out
+    assert "--format {text,json,sarif,junit,github,gitlab,markdown}" in out
 
 
 # --- internal errors ---------------------------------------------------------------------------
