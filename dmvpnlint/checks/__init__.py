@@ -5,6 +5,7 @@
 """
 
 from dmvpnlint.checks import cloud, hygiene, inputs, nhrp, references, tunnel
+from dmvpnlint.checks import crypto, mtu, nat
 from dmvpnlint.engine.registry import Check
 
 
@@ -13,4 +14,6 @@ def _collect(*modules: object) -> tuple[Check, ...]:
     return tuple(sorted(found, key=lambda c: c.rule))
 
 
-ALL_CHECKS: tuple[Check, ...] = _collect(inputs, references, cloud, nhrp, tunnel, hygiene)
+ALL_CHECKS: tuple[Check, ...] = _collect(
+    inputs, references, cloud, nhrp, tunnel, hygiene, crypto, nat, mtu
+)

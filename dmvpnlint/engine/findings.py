@@ -52,6 +52,9 @@ class Hit:
     cloud: str | None = None
     hint: str | None = None
     subject: tuple[str, ...] = ()
+    # the rule's severity for this hit when the rule itself says it depends on the case
+    # (DMV201: a warning where IOS has default policies; DMV208: an error from 17.11.1 on)
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,9 @@ class LintContext:
     fleet: Fleet
     topology: Topology
     devices: dict[str, Device] = field(init=False)
+    # per-run memo for values several checks derive from the fleet (effective crypto per
+    # tunnel, the z3 proof cache): computed once per lint run, never shared between runs
+    derived: dict[str, object] = field(init=False, default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "devices", {d.name: d for d in self.fleet.devices})
@@ -53,7 +56,7 @@ def _finding(rule: Rule, hit: Hit, severity: Severity | None = None) -> Finding:
     return Finding(
         rule=rule.id,
         name=rule.name,
-        severity=severity or rule.severity,
+        severity=severity or hit.severity or rule.severity,
         device=hit.device,
         file=hit.span.file,
         line=hit.span.line,

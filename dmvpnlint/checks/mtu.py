@@ -1,0 +1,133 @@
+"""MTU checks (DMV601-DMV603): will encrypted GRE packets fit the WAN, proven with z3.
+
+For each protected DMVPN tunnel with an `ip mtu`, each transform set of its IPsec profile
+gives an `Encapsulation` (GRE with or without key, ESP IV/padding/ICV, AH, transport or tunnel
+mode, NAT-T when the inventory puts the tunnel or one of its peers behind NAT); the solver
+proves the largest inner packet that fits the WAN interface MTU (the tunnel source's `mtu`,
+1500 by default) and finds the largest allowed one that does not. Identical questions are asked
+once per run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dmvpnlint.checks.common import at, related, where
+from dmvpnlint.checks.crypto_model import behind_nat, crypto_of, peers_of, proofs
+from dmvpnlint.engine.findings import Hit, Scope
+from dmvpnlint.engine.registry import check
+from dmvpnlint.engine.runner import LintContext
+from dmvpnlint.model import Device, Interface
+from dmvpnlint.solver import MtuQuery
+from dmvpnlint.topology import TunnelRef
+
+DEFAULT_WAN_MTU = 1500
+
+
+def wan_interface(device: Device, interface: Interface) -> Interface | None:
+    tunnel = interface.tunnel
+    if tunnel is None or tunnel.source is None:
+        return None
+    source = tunnel.source.value
+    if isinstance(source, str):
+        return device.interfaces.get(source)
+    return device.interface_owning(source)
+
+
+def _nat_clouds(ctx: LintContext) -> set[str]:
+    """Clouds with a spoke behind NAT, for spoke-to-spoke SAs (computed once per run)."""
+    found = ctx.derived.get("nat_clouds")
+    if found is None:
+        found = set()
+        for cloud in ctx.topology.clouds:
+            if any(behind_nat(ctx.devices[m.device]) for m in cloud.spokes):
+                found.add(cloud.id)
+        ctx.derived["nat_clouds"] = found
+    return found  # type: ignore[return-value]
+
+
+def nat_t(ctx: LintContext, device: Device, interface: Interface) -> bool:
+    """NAT-T applies when the tunnel's device or any peer it builds SAs with is behind NAT."""
+    if behind_nat(device):
+        return True
+    ref = TunnelRef(device.name, interface.name)
+    if any(behind_nat(ctx.devices[p.device]) for p in peers_of(ctx, ref)):
+        return True
+    cloud = ctx.topology.cloud_of(device.name, interface.name)
+    direct = interface.tunnel is not None and interface.tunnel.multipoint
+    return cloud is not None and direct and ctx.topology.role_of(device.name, interface.name) == "spoke" \
+        and cloud.id in _nat_clouds(ctx)
+
+
+@check("DMV601", Scope.INTERFACE)
+def mtu_exceeds_path(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
+    if not interface.is_dmvpn or interface.ip_mtu is None:
+        return
+    tc = crypto_of(ctx, TunnelRef(device.name, interface.name))
+    if not tc.protected or not tc.ipsec:
+        return
+    wan = wan_interface(device, interface)
+    wan_mtu = wan.mtu.value if wan is not None and wan.mtu is not None else DEFAULT_WAN_MTU
+    wan_text = f"{wan.name} MTU {wan_mtu}" if wan is not None else f"WAN MTU {wan_mtu}"
+    if wan is not None and wan.mtu is None:
+        wan_text += " (default)"
+    key = interface.tunnel is not None and interface.tunnel.key is not None
+    natt = nat_t(ctx, device, interface)
+    for offer in tc.ipsec:
+        proof = proofs(ctx).mtu(MtuQuery(offer.encapsulation(key, natt), interface.ip_mtu.value, wan_mtu))
+        if not proof.exceeds:
+            continue
+        extras = ", ".join(x for x in ("GRE key" if key else "", "NAT-T" if natt else "") if x)
+        fits = (f"{proof.largest_fit} is the largest that fits and {proof.first_too_big} the first that does not"
+                if proof.largest_fit is not None else "no packet fits")
+        yield Hit(
+            device=device.name,
+            span=interface.ip_mtu.span,
+            message=(
+                f"ip mtu {interface.ip_mtu.value} on {where(device, interface)}: a {proof.witness}-byte "
+                f"packet becomes {proof.witness_outer} bytes with {offer.label} in {offer.mode} mode"
+                f"{' with ' + extras if extras else ''}, over {wan_text}; {fits}"
+            ),
+            related=(related(device, offer.span),) if offer.span else (),
+            hint=f"set 'ip mtu {proof.largest_fit}' or lower" if proof.largest_fit else None,
+            subject=(interface.name, offer.name),
+        )
+        return
+
+
+@check("DMV602", Scope.INTERFACE)
+def mss_too_large(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
+    mss, mtu = interface.tcp_adjust_mss, interface.ip_mtu
+    if not interface.is_dmvpn or mss is None or mtu is None or mss.value <= mtu.value - 40:
+        return
+    yield Hit(
+        device=device.name,
+        span=mss.span,
+        message=(
+            f"ip tcp adjust-mss {mss.value} on {where(device, interface)} is above ip mtu "
+            f"{mtu.value} ({at(mtu.span)}) minus 40 bytes of IP and TCP headers = {mtu.value - 40}"
+        ),
+        related=(related(device, mtu.span),),
+        hint=f"set 'ip tcp adjust-mss {mtu.value - 40}'",
+        subject=(interface.name,),
+    )
+
+
+@check("DMV603", Scope.INTERFACE)
+def mtu_not_set(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
+    tunnel = interface.tunnel
+    if not interface.is_dmvpn or tunnel is None or tunnel.protection is None or interface.ip_mtu is not None:
+        return
+    yield Hit(
+        device=device.name,
+        span=interface.span,
+        message=(
+            f"protected DMVPN tunnel {where(device, interface)} has no 'ip mtu': packets near "
+            "the WAN MTU are fragmented after GRE and IPsec are added"
+        ),
+        hint="set 'ip mtu 1400' and 'ip tcp adjust-mss 1360' (guide)",
+        subject=(interface.name,),
+    )
+
+
+__all__ = ["mss_too_large", "mtu_exceeds_path", "mtu_not_set", "nat_t", "wan_interface"]
