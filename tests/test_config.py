@@ -291,3 +291,11 @@ def test_lint_exits_2_on_a_config_mistake(tmp_path: Path, capsys: pytest.Capture
     assert captured.err == ("dmvpnlint: pyproject.toml:3: unknown key 'fail_on' in "
                             "[tool.dmvpnlint]; known keys: select, extend-select, ignore, "
                             "per-file-ignores, severity, fail-on, inventory\n")
+
+
+def test_the_readme_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    [example] = [b for b in readme.split("```toml\n")[1:]]
+    config = load_config(write(tmp_path / "pyproject.toml", example.split("```")[0]), RULES)
+    assert config.select == ("DMV1", "DMV7") and config.fail_on is Severity.WARNING
+    assert dict(config.severity) == {"DMV1": Severity.WARNING, "DMV101": Severity.ERROR}
