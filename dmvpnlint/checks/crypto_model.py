@@ -28,7 +28,7 @@ can say "policy 10 has no `group` line: IOS uses group 1" rather than silently a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
 from dmvpnlint.engine.runner import LintContext
@@ -177,8 +177,13 @@ class TunnelCrypto:
     lifetime_seconds: int = IPSEC_LIFETIME_SECONDS
     lifetime_kilobytes: int = IPSEC_LIFETIME_KILOBYTES
 
-    @property
-    def signature(self) -> tuple[object, ...]:
+    signature: tuple[object, ...] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # computed once: the checks group 10,000 spokes by it several times per run
+        object.__setattr__(self, "signature", self._signature())
+
+    def _signature(self) -> tuple[object, ...]:
         """What negotiation depends on: tunnels with equal signatures negotiate alike, so a
         group of them is checked once."""
         return (
