@@ -20,7 +20,7 @@ from dmvpnlint.report import FileStatus, LintReport
 from dmvpnlint.report.github import ANNOTATIONS_PER_LEVEL, render_github
 from dmvpnlint.report.gitlab import render_gitlab
 from dmvpnlint.report.junit import render_junit
-from dmvpnlint.report.locations import repo_relative
+from dmvpnlint.report.locations import RepoPaths, repo_relative
 from dmvpnlint.report.markdown import MAX_ROWS, render_markdown
 from dmvpnlint.report.sarif import full_description, render_sarif, report_to_sarif
 from tests.test_report_text import GOLDEN, UPDATE, sample_report
@@ -60,6 +60,16 @@ def check_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
+def check_golden_json(name: str, text: str) -> None:
+    """Compact JSON checked byte for byte against a golden file kept indented for review:
+    the golden text, loaded (key order kept) and dumped compact, must be exactly `text`."""
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(json.dumps(json.loads(text), indent=2) + "\n", encoding="utf-8")
+    golden = json.loads(path.read_text(encoding="utf-8"))
+    assert text == json.dumps(golden, separators=(",", ":")) + "\n"
+
+
 def finding(rule: str = "DMV118", severity: Severity = Severity.WARNING, line: int = 14,
             message: str = "holdtime 7200 s", file: str = "configs/hub1.cfg",
             fingerprint: str = "f" * 20, **extra: object) -> Finding:
@@ -71,7 +81,7 @@ def finding(rule: str = "DMV118", severity: Severity = Severity.WARNING, line: i
 
 
 def test_sarif_matches_golden_file() -> None:
-    check_golden("report.sarif", render_sarif(sample_report(), sample_rules()))
+    check_golden_json("report.sarif", render_sarif(sample_report(), sample_rules()))
 
 
 def test_junit_matches_golden_file() -> None:
@@ -83,7 +93,7 @@ def test_github_matches_golden_file() -> None:
 
 
 def test_gitlab_matches_golden_file() -> None:
-    check_golden("report.gitlab.json", render_gitlab(sample_report()))
+    check_golden_json("report.gitlab.json", render_gitlab(sample_report()))
 
 
 def test_markdown_matches_golden_file() -> None:
@@ -199,6 +209,19 @@ def test_repo_relative_paths(tmp_path: Path) -> None:
     assert repo_relative("./configs/hub1.cfg") == "configs/hub1.cfg"
     assert repo_relative(str(tmp_path / "a" / "b.cfg"), tmp_path) == "a/b.cfg"
     assert repo_relative("/elsewhere/b.cfg", tmp_path) == "/elsewhere/b.cfg"
+
+
+def test_repo_paths_keep_a_linked_files_name(tmp_path: Path) -> None:
+    (tmp_path / "repo" / "configs").mkdir(parents=True)
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "real.cfg").write_text("hostname x\n", encoding="utf-8")
+    link = tmp_path / "repo" / "configs" / "hub1.cfg"
+    link.symlink_to(tmp_path / "store" / "real.cfg")
+    (tmp_path / "alias").symlink_to(tmp_path / "repo")  # a linked directory is resolved
+    paths = RepoPaths(tmp_path / "repo")
+    assert paths(str(link)) == "configs/hub1.cfg"
+    assert paths(str(tmp_path / "alias" / "configs" / "spoke1.cfg")) == "configs/spoke1.cfg"
+    assert paths(str(tmp_path / "repo" / "top.cfg")) == "top.cfg"
 
 
 # --- JUnit ----------------------------------------------------------------------------------

@@ -320,13 +320,24 @@ def resolve_settings(
     )
 
 
-def relative_to_root(file: str, root: str) -> str:
+def relative_to_root(file: str, root: str, dirs: dict[str, str | None] | None = None) -> str:
     """A finding's file as per-file-ignores patterns see it: relative to the config's
-    directory, `/`-separated; a file outside that directory keeps its path as given."""
-    try:
-        return Path(file).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return Path(file).as_posix()
+    directory, `/`-separated; a file outside that directory keeps its path as given.
+
+    `dirs` caches each directory's relative form: a fleet is thousands of files in a few
+    directories, and resolving a path is several system calls."""
+    path = Path(file)
+    cache: dict[str, str | None] = {} if dirs is None else dirs
+    parent = str(path.parent)
+    if parent not in cache:
+        try:
+            cache[parent] = path.parent.resolve().relative_to(root).as_posix()
+        except ValueError:
+            cache[parent] = None
+    relative = cache[parent]
+    if relative is None:
+        return path.as_posix()
+    return path.name if relative == "." else f"{relative}/{path.name}"
 
 
 def matches(pattern: str, relative: str) -> bool:
@@ -342,10 +353,11 @@ def apply_per_file_ignores(findings: Iterable[Finding], settings: Settings) -> l
     if not settings.per_file_ignores:
         return list(findings)
     ignored_by_file: dict[str, frozenset[str]] = {}
+    dirs: dict[str, str | None] = {}
 
     def ignored(file: str) -> frozenset[str]:
         if file not in ignored_by_file:
-            relative = relative_to_root(file, settings.root)
+            relative = relative_to_root(file, settings.root, dirs)
             ids: set[str] = set()
             for pattern, rule_ids in settings.per_file_ignores:
                 if matches(pattern, relative):

@@ -16,7 +16,7 @@ from typing import TextIO
 
 from dmvpnlint.engine.findings import Finding, Severity
 from dmvpnlint.report import LintReport
-from dmvpnlint.report.locations import repo_relative
+from dmvpnlint.report.locations import RepoPaths
 
 ANNOTATIONS_PER_LEVEL = 10
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -30,28 +30,28 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def details(finding: Finding) -> str:
+def details(finding: Finding, paths: RepoPaths) -> str:
     """The message, then the related lines and the hint, one per line."""
     lines = [finding.message]
-    lines += [f"see {repo_relative(r.span.file)}:{r.span.line} ({r.device})"
+    lines += [f"see {paths(r.span.file)}:{r.span.line} ({r.device})"
               for r in finding.related]
     if finding.hint:
         lines.append(f"hint: {finding.hint}")
     return "\n".join(lines)
 
 
-def annotation(finding: Finding) -> str:
+def annotation(finding: Finding, paths: RepoPaths) -> str:
     properties = (
-        f"file={escape_property(repo_relative(finding.file))},"
+        f"file={escape_property(paths(finding.file))},"
         f"line={max(1, finding.line)},"
         f"title={escape_property(f'{finding.rule} {finding.name}')}"
     )
-    return f"::{COMMAND[finding.severity]} {properties}::{escape_data(details(finding))}"
+    return f"::{COMMAND[finding.severity]} {properties}::{escape_data(details(finding, paths))}"
 
 
-def plain_line(finding: Finding) -> str:
-    text = " ".join(details(finding).splitlines())
-    return (f"{repo_relative(finding.file)}:{finding.line}: {finding.severity.value} "
+def plain_line(finding: Finding, paths: RepoPaths) -> str:
+    text = " ".join(details(finding, paths).splitlines())
+    return (f"{paths(finding.file)}:{finding.line}: {finding.severity.value} "
             f"{finding.rule} {finding.name}: {text}")
 
 
@@ -77,16 +77,17 @@ def summary_line(report: LintReport, not_annotated: int) -> str:
 
 def render_github(report: LintReport) -> str:
     ordered = sorted(report.findings, key=lambda f: -f.severity.rank)  # stable: report order
+    paths = RepoPaths()
     lines: list[str] = []
     shown = {severity: 0 for severity in Severity}
     not_annotated = 0
     for finding in ordered:
         if shown[finding.severity] < ANNOTATIONS_PER_LEVEL:
             shown[finding.severity] += 1
-            lines.append(annotation(finding))
+            lines.append(annotation(finding, paths))
         else:
             not_annotated += 1
-            lines.append(plain_line(finding))
+            lines.append(plain_line(finding, paths))
     lines.append(summary_line(report, not_annotated))
     return "\n".join(lines) + "\n"
 

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from dmvpnlint.engine.findings import Finding, Severity
 from dmvpnlint.report import LintReport
-from dmvpnlint.report.locations import repo_relative
+from dmvpnlint.report.locations import RepoPaths
 
 SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
 
@@ -27,7 +27,7 @@ def unique_fingerprint(fingerprint: str, occurrence: int) -> str:
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
+def issue(finding: Finding, fingerprint: str, path: str) -> dict[str, Any]:
     description = f"{finding.rule} {finding.name}: {finding.message}"
     if finding.hint:
         description += f" (hint: {finding.hint})"
@@ -38,7 +38,7 @@ def issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
         "fingerprint": fingerprint,
         "severity": SEVERITY[finding.severity],
         "location": {
-            "path": repo_relative(finding.file),
+            "path": path,
             "lines": {"begin": max(1, finding.line)},
         },
     }
@@ -46,16 +46,20 @@ def issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
 
 def report_to_gitlab(report: LintReport) -> list[dict[str, Any]]:
     seen: Counter[str] = Counter()
+    paths = RepoPaths()
     issues = []
     for finding in report.findings:
         occurrence = seen[finding.fingerprint]
         seen[finding.fingerprint] += 1
-        issues.append(issue(finding, unique_fingerprint(finding.fingerprint, occurrence)))
+        fingerprint = unique_fingerprint(finding.fingerprint, occurrence)
+        issues.append(issue(finding, fingerprint, paths(finding.file)))
     return issues
 
 
 def render_gitlab(report: LintReport) -> str:
-    return json.dumps(report_to_gitlab(report), indent=2) + "\n"
+    """Compact JSON ending in a newline: GitLab reads it, people read the widget, and the C
+    encoder is four times faster than the indenting one on a fleet's worth of issues."""
+    return json.dumps(report_to_gitlab(report), separators=(",", ":")) + "\n"
 
 
 def write_gitlab(

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from dmvpnlint.engine.findings import Finding, Severity
 from dmvpnlint.report import LintReport
-from dmvpnlint.report.locations import repo_relative
+from dmvpnlint.report.locations import RepoPaths
 
 MAX_ROWS = 100
 ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟡", Severity.INFO: "🔵"}
@@ -49,8 +49,8 @@ def heading(report: LintReport) -> str:
     return f"### dmvpnlint: {counts} ({scope})"
 
 
-def row(finding: Finding) -> str:
-    location = code(f"{repo_relative(finding.file)}:{finding.line}")
+def row(finding: Finding, paths: RepoPaths) -> str:
+    location = code(f"{paths(finding.file)}:{finding.line}")
     message = escape(finding.message)
     if finding.hint:
         message += f"<br>hint: {escape(finding.hint)}"
@@ -64,7 +64,8 @@ def render_markdown(report: LintReport) -> str:
         ordered = sorted(report.findings, key=lambda f: -f.severity.rank)
         lines += ["", "| severity | rule | device | location | message |",
                   "|---|---|---|---|---|"]
-        lines += [row(f) for f in ordered[:MAX_ROWS]]
+        paths = RepoPaths()
+        lines += [row(f, paths) for f in ordered[:MAX_ROWS]]
         if len(ordered) > MAX_ROWS:
             lines += ["", f"… and {len(ordered) - MAX_ROWS} more findings not shown; run "
                       "`dmvpnlint lint` for the full report."]
