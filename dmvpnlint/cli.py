@@ -164,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("rule", metavar="RULE", help="a rule id (DMV101) or name")
     explain.set_defaults(handler=run_explain)
+    add_generate_parser(commands)
     return parser
 
 
@@ -363,6 +364,73 @@ def run_explain(args: argparse.Namespace) -> int:
         console.print(Markdown(rule.doc))
     else:
         sys.stdout.write("\n".join(header) + "\n\n" + rule.doc)
+    return EXIT_OK
+
+
+# --- generate -----------------------------------------------------------------------------------
+
+GENERATE_EPILOG = """\
+exit codes:
+  0  configs written (the round trip found no error)
+  1  not written: the generated configs have error findings (shown)
+  2  bad inventory, impossible request (the reason is shown), or a missing secret variable
+
+examples:
+  DMVPN_PSK=... dmvpnlint generate samples/gen-guide-hub-spoke/inventory.yaml --out out/
+  dmvpnlint generate inventory.yaml --target ios --out configs/   (keeps configs/allocation.yaml)
+"""
+
+
+def add_generate_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    generate = commands.add_parser(
+        "generate",
+        help="compile hub and spoke configs from an inventory, proven by the linter",
+        description="Compile an inventory (clouds and devices) into one config per device,\n"
+        "allocate what it leaves out, lint the result and write it when it has no error.",
+        epilog=GENERATE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    generate.add_argument("inventory", metavar="INVENTORY", help="the generation inventory (YAML)")
+    generate.add_argument("--target", default="ios", help="back end to render (default: ios)")
+    generate.add_argument("--out", required=True, metavar="DIR",
+                          help="folder for the configs and allocation.yaml (an allocation.yaml "
+                          "already there is kept: existing assignments do not move)")
+    generate.set_defaults(handler=run_generate)
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    """Generate, show what was allocated and what the round trip found, write when clean."""
+    from dmvpnlint.generate import GenerateError, InventoryError, generate, write_output
+    from dmvpnlint.generate.describe import describe
+
+    with cyclic_gc_paused():
+        try:
+            result = generate(args.inventory, target=args.target, out_dir=args.out)
+        except (GenerateError, InventoryError) as exc:
+            raise UsageError(str(exc)) from None
+    for line in describe(result):
+        sys.stdout.write(line + "\n")
+    if result.findings:
+        report = build_report(result.verification.fleet, result.verification.topology,
+                              result.findings)
+        write_text(report, sys.stdout, color=None, quiet=True)
+    sys.stdout.flush()
+    for failure in result.verification.failures:
+        error(f"internal error in check {failure.check} ({failure.rule}) on {failure.where}: "
+              f"{failure.error}")
+    if result.verification.failures:
+        error(ISSUES_HINT)
+        return EXIT_USAGE
+    if result.errors:
+        error(f"not written: the generated configs have {len(result.errors)} error finding(s)")
+        return EXIT_FINDINGS
+    try:
+        written = write_output(result, args.out)
+    except OSError as exc:
+        raise UsageError(f"cannot write to {args.out}: {exc.strerror or exc}") from None
+    sys.stdout.write(f"wrote {len(written)} configs, allocation.yaml and inventory.yaml to "
+                     f"{args.out}\n")
     return EXIT_OK
 
 
