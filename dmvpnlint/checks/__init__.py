@@ -6,6 +6,7 @@
 
 from dmvpnlint.checks import cloud, hygiene, inputs, nhrp, references, tunnel
 from dmvpnlint.checks import crypto, mtu, nat
+from dmvpnlint.checks import platform, routing
 from dmvpnlint.engine.registry import Check
 
 
@@ -15,5 +16,5 @@ def _collect(*modules: object) -> tuple[Check, ...]:
 
 
 ALL_CHECKS: tuple[Check, ...] = _collect(
-    inputs, references, cloud, nhrp, tunnel, hygiene, crypto, nat, mtu
+    inputs, references, cloud, nhrp, tunnel, hygiene, crypto, nat, mtu, platform, routing
 )
