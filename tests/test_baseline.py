@@ -134,3 +134,14 @@ def test_a_bad_baseline_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     write_fleet(tmp_path / "fleet", legacy_fleet())
     assert lint(tmp_path, "--baseline", str(tmp_path / "nope.json")) == (2, [])
     assert capsys.readouterr().err.startswith("dmvpnlint: cannot read baseline ")
+
+
+def test_paths_are_stored_relative_to_the_baseline(tmp_path: Path) -> None:
+    inside = str(tmp_path / "configs" / "spoke1.cfg")
+    outside = "/elsewhere/spoke2.cfg"
+    write_baseline([Finding("DMV101", "n", Severity.ERROR, "spoke1", inside,
+                            3, "m", fingerprint="aaa"),
+                    Finding("DMV101", "n", Severity.ERROR, "spoke2", outside, 3, "m",
+                            fingerprint="bbb")], str(tmp_path / "baseline.json"))
+    entries = json.loads((tmp_path / "baseline.json").read_text())["findings"]
+    assert [e["file"] for e in entries] == ["configs/spoke1.cfg", "/elsewhere/spoke2.cfg"]

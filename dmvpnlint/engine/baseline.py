@@ -14,6 +14,7 @@ refreshed baseline diffs cleanly in review.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,9 +41,9 @@ class BaselineEntry:
     file: str
 
     @classmethod
-    def of(cls, finding: Finding) -> BaselineEntry:
+    def of(cls, finding: Finding, base: str | None = None) -> BaselineEntry:
         return cls(finding.fingerprint, finding.rule, finding.name, finding.device,
-                   Path(finding.file).as_posix())
+                   portable_path(finding.file, base))
 
     @property
     def sort_key(self) -> tuple[str, str, str, str]:
@@ -54,9 +55,20 @@ class Baseline:
     entries: tuple[BaselineEntry, ...]
 
     @classmethod
-    def of(cls, findings: Iterable[Finding]) -> Baseline:
-        return cls(tuple(sorted((BaselineEntry.of(f) for f in findings),
+    def of(cls, findings: Iterable[Finding], base: str | None = None) -> Baseline:
+        return cls(tuple(sorted((BaselineEntry.of(f, base) for f in findings),
                                 key=lambda e: e.sort_key)))
+
+
+def portable_path(file: str, base: str | None) -> str:
+    """`file` relative to the baseline's directory `base` when it lies below it, so that a
+    baseline committed to git names no path of one engineer's machine; else as given. Only
+    informative: entries match by fingerprint."""
+    if base is not None:
+        relative = os.path.relpath(os.path.abspath(file), base)
+        if not relative.startswith(os.pardir):
+            return Path(relative).as_posix()
+    return Path(file).as_posix()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +91,7 @@ def baseline_to_dict(baseline: Baseline) -> dict[str, Any]:
 
 def write_baseline(findings: Iterable[Finding], path: str) -> Baseline:
     """Record `findings` in `path`; raises BaselineError when the file cannot be written."""
-    baseline = Baseline.of(findings)
+    baseline = Baseline.of(findings, os.path.dirname(os.path.abspath(path)))
     text = json.dumps(baseline_to_dict(baseline), indent=2) + "\n"
     try:
         Path(path).write_text(text, encoding="utf-8")
