@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dmvpnlint.generate import GenerateError, generate, write_output
-from dmvpnlint.generate.allocate import _slots_to_addresses, is_c6500
+from dmvpnlint.generate.allocate import _free_addresses, is_c6500
 from tests.generate_helpers import ENV, write_inventory
 
 HEAD = """\
@@ -209,8 +209,10 @@ def test_c6500_clouds_get_no_tunnel_key(tmp_path: Path) -> None:
     assert is_c6500("cat7600") and is_c6500("7606") and not is_c6500("isr4451")
 
 
-def test_slots_skip_fixed_addresses() -> None:
-    assert _slots_to_addresses([0, 1, 2, 3], 1, [1, 2, 4]) == [3, 5, 6, 7]
-    assert _slots_to_addresses([0, 5], 10, []) == [10, 15]
-    assert [IPv4Address(a) for a in _slots_to_addresses([0], int(IPv4Address("10.0.0.1")),
+def test_free_addresses_skip_fixed_ones() -> None:
+    assert _free_addresses(4, 1, [1, 2, 4]) == [3, 5, 6, 7]
+    assert _free_addresses(2, 10, []) == [10, 11]
+    assert _free_addresses(2, 10, [3, 11, 40]) == [10, 12]
+    assert _free_addresses(0, 10, [10]) == []
+    assert [IPv4Address(a) for a in _free_addresses(1, int(IPv4Address("10.0.0.1")),
             [int(IPv4Address("10.0.0.1"))])] == [IPv4Address("10.0.0.2")]
