@@ -8,11 +8,11 @@ an inventory platform a device is not a 6500, and without a release nothing is t
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from dmvpnlint.checks.common import at, related, where
 from dmvpnlint.checks.routing import igps_on
-from dmvpnlint.checks.tunnel import _by_source
 from dmvpnlint.engine.findings import Hit, Related, Scope
 from dmvpnlint.engine.registry import check
 from dmvpnlint.engine.runner import LintContext
@@ -93,11 +93,29 @@ def c6500_tunnel_key(ctx: LintContext) -> Iterator[Hit]:
 # --- DMV402–DMV404, DMV407, DMV408 ----------------------------------------------------------
 
 
+def _gre_by_source(device: Device) -> list[list[Interface]]:
+    """GRE tunnels of a device grouped by the source they send from: the interface's address
+    when it has one (so `tunnel source Gi1/1` and `tunnel source 192.0.2.1` meet), whatever
+    their tunnel VRF, since the 6500/7600 hardware keys on the outer addresses only."""
+    groups: defaultdict[str, list[Interface]] = defaultdict(list)
+    for interface in device.interfaces.values():
+        tunnel = interface.tunnel
+        if tunnel is None or tunnel.source is None:
+            continue
+        if tunnel.mode is not None and not tunnel.mode.value.startswith("gre"):
+            continue
+        source = tunnel.source.value
+        owner = device.interfaces.get(source) if isinstance(source, str) else None
+        key = str(owner.ip) if owner is not None and owner.ip is not None else str(source)
+        groups[key].append(interface)
+    return [g for g in groups.values() if len(g) > 1]
+
+
 @check("DMV402", Scope.DEVICE)
 def c6500_tunnel_source_not_unique(ctx: LintContext, device: Device) -> Iterator[Hit]:
     if not is_c6500_class(device):
         return
-    for group in _by_source(device):
+    for group in _gre_by_source(device):
         first = group[0]
         assert first.tunnel is not None and first.tunnel.source is not None
         for interface in group[1:]:
@@ -353,6 +371,8 @@ def release_too_old(ctx: LintContext, device: Device) -> Iterator[Hit]:
     version = _version(device) if release is None else None
     if release is None and version is None:
         return
+    if release is not None and train_of(release).kind == "later":
+        return  # 15.x and IOS-XE carry every feature of the table
     seen: set[str] = set()
     for use in features_used(device):
         feature = use.feature

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from ipaddress import IPv4Address, IPv4Network
 
 from dmvpnlint.addrspace import WildcardSet, overlapping, uncovered_address
@@ -54,7 +55,14 @@ def _eigrp_statements(process: EigrpProcess, interface: Interface) -> tuple[Netw
 
 
 def _covers(statements: Iterable[NetworkStatement], address: IPv4Address) -> bool:
-    return any(WildcardSet.of(s.address, s.wildcard).contains(address) for s in statements)
+    return any(statement_set(s.address, s.wildcard).contains(address) for s in statements)
+
+
+@cache
+def statement_set(address: IPv4Address, wildcard: IPv4Address | None) -> WildcardSet:
+    """The addresses a `network` statement matches; cached because a fleet repeats the same
+    few statements on every spoke."""
+    return WildcardSet.of(address, wildcard)
 
 
 def eigrp_on(device: Device, interface: Interface) -> list[EigrpProcess]:
@@ -241,7 +249,7 @@ def _why_not(device: Device, interface: Interface, igp: str) -> str:
         return f"{here} has no IPv4 address"
     text = f"no network statement of {process_text} covers {here}'s address {ip}"
     network = interface.network
-    sets = tuple(WildcardSet.of(s.address, s.wildcard) for s in statements)
+    sets = tuple(statement_set(s.address, s.wildcard) for s in statements)
     if network is not None and sets and any(
         s.intersects(WildcardSet.of_network(network)) for s in sets
     ):
@@ -258,10 +266,11 @@ def tunnel_not_in_igp(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
     # IGP -> (device, tunnel that runs it, the line that starts it)
     running: dict[str, tuple[Device, Interface, Span]] = {}
     members = [(m, *ctx.interface(m.ref)) for m in cloud.members]
+    any_hub = any(m.role == "hub" for m in cloud.members)
     on: dict[object, dict[str, Span]] = {}
     for member, device, interface in members:
         on[member.ref] = igps = igps_on(device, interface)
-        if member.role == "hub" or not cloud.hubs:
+        if member.role == "hub" or not any_hub:
             for igp, span in igps.items():
                 running.setdefault(igp, (device, interface, span))
     if not running:
