@@ -78,6 +78,11 @@ def test_adding_a_spoke_keeps_every_earlier_assignment(tmp_path: Path) -> None:
                      out_dir=str(out), environ=ENV)
     assert addresses(third) == {"hub": "10.0.0.1", "a": "10.0.0.5", "d": "10.0.0.3",
                                 "f": "10.0.0.4"}
+    # writing it removes b's stale config, and only that
+    (out / "notes.txt").write_text("mine")
+    write_output(third, str(out))
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a.cfg", "allocation.yaml", "d.cfg", "f.cfg", "hub.cfg", "inventory.yaml", "notes.txt"]
 
 
 def test_same_inventory_same_output(tmp_path: Path) -> None:
@@ -216,3 +221,39 @@ def test_free_addresses_skip_fixed_ones() -> None:
     assert _free_addresses(0, 10, [10]) == []
     assert [IPv4Address(a) for a in _free_addresses(1, int(IPv4Address("10.0.0.1")),
             [int(IPv4Address("10.0.0.1"))])] == [IPv4Address("10.0.0.2")]
+
+
+SEPARATE_SOURCES = """\
+clouds:
+  BLUE: {subnet: 10.0.0.0/24, vrf: BLUE, tunnel_key: none, psk: env:DMVPN_PSK}
+  RED: {subnet: 10.0.0.0/24, vrf: RED, tunnel_key: none, psk: env:DMVPN_PSK}
+devices:
+  hub:
+    role: hub
+    wan:
+      - {interface: Ethernet0, address: 172.17.0.1/24}
+      - {interface: Ethernet1, address: 192.0.2.171/24}
+    clouds:
+      BLUE: {tunnel_address: 10.0.0.1, wan: Ethernet0}
+      RED: {tunnel_address: 10.0.0.1, wan: Ethernet1}
+  s1:
+    role: spoke
+    wan: {interface: Ethernet0, address: 172.17.0.2/24}
+    clouds: [BLUE]
+  s2:
+    role: spoke
+    wan: {interface: Ethernet0, address: 192.0.2.2/24}
+    clouds: [RED]
+"""
+
+
+def test_guide_vrf_design_with_a_wan_per_cloud(tmp_path: Path) -> None:
+    """The guide's VRF-aware hub: one WAN interface per VRF cloud, one subnet reused, no key,
+    no `shared` (the tunnels do not share a source)."""
+    result = generate(write_inventory(tmp_path, SEPARATE_SOURCES), environ=ENV)
+    assert result.errors == ()
+    hub = result.files["hub.cfg"]
+    assert " tunnel source Ethernet0\n" in hub and " tunnel source Ethernet1\n" in hub
+    assert "shared" not in hub and "tunnel key" not in hub
+    assert " ip nhrp map 10.0.0.1 192.0.2.171\n" in result.files["s2.cfg"]
+    assert [result.allocations[c].network_id.value for c in ("BLUE", "RED")] == [100, 101]

@@ -34,6 +34,7 @@ from dmvpnlint.generate.spec import GenerationInventory
 from dmvpnlint.generate.summary import (
     SUMMARY_NAME,
     dump_summary,
+    previous_files,
     read_previous,
     summary_document,
 )
@@ -131,8 +132,9 @@ def generate(
 
 
 def write_output(result: GenerationResult, out_dir: str) -> list[str]:
-    """Write every config, the summary and a lint inventory into `out_dir`; refuse when a
-    finding is an error or a check failed. Returns the config paths written."""
+    """Write every config, the summary and a lint inventory into `out_dir`, and remove the
+    configs the previous run wrote for devices no longer in the inventory (nothing else); refuse
+    when a finding is an error or a check failed. Returns the config paths written."""
     if result.errors or result.verification.failures:
         raise GenerateError(
             f"refusing to write {len(result.files)} configs to {out_dir}: the round trip found "
@@ -140,6 +142,9 @@ def write_output(result: GenerationResult, out_dir: str) -> list[str]:
         )
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in previous_files(out_dir):
+        if stale not in result.files and stale != LINT_INVENTORY_NAME:
+            (folder / stale).unlink(missing_ok=True)  # a device removed from the inventory
     written = []
     for file_name, text in result.files.items():
         path = folder / file_name

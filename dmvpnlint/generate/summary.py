@@ -74,6 +74,19 @@ def dump_summary(document: dict[str, Any]) -> str:
     )
 
 
+def previous_files(folder: str) -> list[str]:
+    """The config files the last run wrote into `folder` (its summary's `files`), so that a
+    device removed from the inventory does not leave a stale config behind; [] without one."""
+    path = Path(folder) / SUMMARY_NAME
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        files = data.get("files") or []
+    except (OSError, yaml.YAMLError, AttributeError):
+        return []
+    # only plain names in that folder: never follow a path out of it
+    return [f for f in files if isinstance(f, str) and f == Path(f).name and f != SUMMARY_NAME]
+
+
 def read_previous(folder: str | None) -> dict[str, PreviousCloud]:
     """The allocations of the last run into `folder`; {} when there was none."""
     if folder is None:
