@@ -257,3 +257,23 @@ def test_guide_vrf_design_with_a_wan_per_cloud(tmp_path: Path) -> None:
     assert "shared" not in hub and "tunnel key" not in hub
     assert " ip nhrp map 10.0.0.1 192.0.2.171\n" in result.files["s2.cfg"]
     assert [result.allocations[c].network_id.value for c in ("BLUE", "RED")] == [100, 101]
+
+
+def test_a_changed_subnet_renumbers_and_a_bad_summary_is_explained(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = generate(write_inventory(tmp_path / "v1", inventory(["a"])), out_dir=str(out),
+                     environ=ENV)
+    write_output(first, str(out))
+    moved = generate(write_inventory(tmp_path / "v2", inventory(["a"], subnet="10.9.0.0/24",
+                                                                hub="10.9.0.1")),
+                     out_dir=str(out), environ=ENV)
+    assert addresses(moved) == {"hub": "10.9.0.1", "a": "10.9.0.2"}
+    assert moved.allocations["C"].addresses["a"].source == "allocated"
+    (out / "allocation.yaml").write_text("version: 7\n")
+    with pytest.raises(GenerateError) as caught:
+        generate(write_inventory(tmp_path / "v2", inventory(["a"])), out_dir=str(out),
+                 environ=ENV)
+    assert str(caught.value) == (
+        f"{out / 'allocation.yaml'}: cannot read the previous allocation (version 7, expected 1);"
+        " fix or delete it to allocate anew"
+    )
