@@ -125,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="write the report to FILE instead of standard output (no colour)")
     lint.add_argument("--select", action="append", metavar="IDS",
                       help="only these rules: comma-separated ids or prefixes (DMV1 = the whole "
-                      "NHRP family); default: all rules")
+                      "NHRP family); default: the project configuration's selection, else all "
+                      "rules")
     lint.add_argument("--ignore", action="append", metavar="IDS",
                       help="skip these rules: comma-separated ids or prefixes")
     lint.add_argument("--fail-on", choices=[s.value for s in Severity], default=None,

@@ -342,7 +342,8 @@ def test_markdown_caps_the_rows() -> None:
 
 
 def test_markdown_clean_run() -> None:
-    assert render_markdown(LintReport((), 3, 1)) == "### dmvpnlint: no findings (3 devices, 1 cloud)\n"
+    assert render_markdown(LintReport((), 3, 1)) == ("### dmvpnlint: no findings (3 devices, "
+                                                     "1 cloud)\n")
 
 
 def test_related_locations_reach_every_format() -> None:
