@@ -45,7 +45,7 @@ from dmvpnlint.generate.spec import (
     SecretRef,
     Wan,
 )
-from dmvpnlint.model import InventoryFacts, L, Span
+from dmvpnlint.model import InventoryFacts
 
 TOP_LEVEL_KEYS = ("defaults", "devices", "clouds")
 CLOUD_KEYS = (
@@ -269,8 +269,8 @@ class _GenerationReader(_Reader):
             routing=self.routing(get("routing"), where),
             ike=self.ike(get("ike"), key, where),
             psk=self.secret(found["psk"], "psk", where),
-            transform=(self.required_text(get("transform"), "transform", where)  # type: ignore[arg-type]
-                       if get("transform") is not None else DEFAULT_TRANSFORM),
+            transform=(self.required_text(n, "transform", where)
+                       if (n := get("transform")) is not None else DEFAULT_TRANSFORM),
             mode=mode,
             pfs=self.required_text(n, "pfs", where) if (n := get("pfs")) is not None else None,
             ip_mtu=ip_mtu,
@@ -498,8 +498,8 @@ class _GenerationReader(_Reader):
                 f"({', '.join(f'IKEv{v} env:{p}' for v, p in sorted(crypto))}); the ios target "
                 "renders one key set per device",
             )
-        bgp = {clouds[m.cloud].routing.asn for m in device.memberships  # type: ignore[union-attr]
-               if clouds[m.cloud].routing and clouds[m.cloud].routing.protocol == "bgp"}  # type: ignore[union-attr]
+        routings = [clouds[m.cloud].routing for m in device.memberships]
+        bgp = {r.asn for r in routings if r is not None and r.protocol == "bgp"}
         if len(bgp) > 1:
             raise self.error(
                 key, f"{where}: its clouds run BGP with different AS numbers "
