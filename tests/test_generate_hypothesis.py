@@ -1,4 +1,5 @@
-"""Hypothesis: any valid inventory of a few clouds, hubs and spokes generates configs that lint
+"""Hypothesis: any valid inventory of a few clouds, hubs and spokes (some on DHCP, some behind
+PAT, in VRFs or not, any phase, IKE version and routing) generates configs that lint
 without errors, with unique tunnel addresses inside each cloud's subnet, and a spoke added
 later never moves the others."""
 
@@ -23,7 +24,7 @@ class Shape:
     vrf: bool
     phase: int
     hubs: int
-    spokes: tuple[tuple[int, bool], ...]  # (cloud index, dhcp WAN)
+    spokes: tuple[tuple[int, bool, bool], ...]  # (cloud index, dhcp WAN, behind PAT)
     ike: int
     routing: str
     xe: bool
@@ -35,7 +36,8 @@ def shapes(draw: st.DrawFn) -> Shape:
     clouds = draw(st.integers(1, 2))
     hubs = 1 if phase == 1 else draw(st.integers(1, 2))
     spokes = tuple(draw(st.lists(
-        st.tuples(st.integers(0, clouds - 1), st.booleans()), min_size=1, max_size=5)))
+        st.tuples(st.integers(0, clouds - 1), st.booleans(), st.booleans()),
+        min_size=1, max_size=5)))
     return Shape(clouds, draw(st.booleans()), phase, hubs, spokes,
                  draw(st.sampled_from([1, 2])), draw(st.sampled_from(["eigrp", "bgp", "none"])),
                  draw(st.booleans()))
@@ -59,11 +61,15 @@ def inventory_text(shape: Shape, extra_spoke: bool = False) -> str:
                      f"    lans: [{{interface: Gi0/1, address: 172.16.{h}.1/24"
                      + (", vrf: V0" if shape.vrf else "") + "}]\n"
                      f"    clouds: [{members}]")
-    spokes = list(shape.spokes) + ([(0, False)] if extra_spoke else [])
-    for i, (cloud, dhcp) in enumerate(spokes):
+    spokes = list(shape.spokes) + ([(0, False, False)] if extra_spoke else [])
+    for i, (cloud, dhcp, nat) in enumerate(spokes):
         wan = "dhcp" if dhcp else f"198.51.100.{i + 1}/24"
         vrf = f", vrf: V{cloud}" if shape.vrf else ""
-        lines.append(f"  s{i}:\n    role: spoke\n    wan: {{interface: Gi0/0, address: {wan}}}\n"
+        if nat and not dhcp:
+            lines.append(f"  s{i}:\n    nat: {{outside: 203.0.113.{i + 1}, type: pat}}")
+        else:
+            lines.append(f"  s{i}:")
+        lines.append(f"    role: spoke\n    wan: {{interface: Gi0/0, address: {wan}}}\n"
                      f"    lans: [{{interface: Gi0/1, address: 172.17.{i}.1/24{vrf}}}]\n"
                      f"    clouds: [C{cloud}]")
     return "\n".join(lines) + "\n"
@@ -82,7 +88,7 @@ def test_generated_inventories_round_trip_and_allocate_stably(shape: Shape) -> N
         assert not result.verification.failures
         assert result.errors == (), [f.message for f in result.errors]
         allowed = {"DMV117"} if shape.hubs == 1 else set()
-        if any(dhcp for _, dhcp in shape.spokes):
+        if any(dhcp for _, dhcp, _ in shape.spokes):
             allowed.add("DMV206")
         warnings = {f.rule for f in result.findings if f.severity is Severity.WARNING}
         assert warnings <= allowed, [f.message for f in result.findings]
