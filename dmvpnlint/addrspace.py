@@ -34,6 +34,13 @@ def classful_mask(address: IPv4Address) -> int:
     return 0xFFFFFF00
 
 
+def wildcard_match(address: int, base: IPv4Address, wildcard: IPv4Address | None) -> bool:
+    """`WildcardSet.of(base, wildcard).contains(address)` without building the set: the hot
+    path of "does a network statement cover this interface" on every tunnel of a fleet."""
+    care = classful_mask(base) if wildcard is None else ~int(wildcard) & ALL_ONES
+    return (address ^ int(base)) & care == 0
+
+
 @dataclass(frozen=True, slots=True)
 class WildcardSet:
     """The addresses x with `x & care == value`: what `network A W` matches (care = ~W)."""
@@ -143,5 +150,6 @@ __all__ = [
     "classful_mask",
     "overlapping",
     "uncovered_address",
+    "wildcard_match",
     "z3_contains",
 ]

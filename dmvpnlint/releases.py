@@ -123,6 +123,7 @@ def parse_all(texts: Iterable[str]) -> tuple[Release, ...]:
     return tuple(Release.parse(t) for t in texts)
 
 
+@cache
 def newest_of_version(major: int, minor: int) -> tuple[Release, ...]:
     """The most favourable releases a `version X.Y` line can stand for, one per train that
     prints it (mainline, T, and for 12.2 the SX lineage): a feature none of them has is on no
@@ -138,6 +139,8 @@ def newest_of_version(major: int, minor: int) -> tuple[Release, ...]:
 def version_lacks(major: int, minor: int, intros: tuple[Release, ...],
                   excluded: tuple[Release, ...] = ()) -> bool:
     """True when no release that prints `version major.minor` can have the feature."""
+    if major >= 15:
+        return False  # 15.x and IOS-XE carry every 12.x feature
     return all(release_has(r, intros, excluded) is False for r in newest_of_version(major, minor))
 
 

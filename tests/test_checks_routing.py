@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dmvpnlint.addrspace import WildcardSet, overlapping, uncovered_address, z3_contains
+from dmvpnlint.addrspace import WildcardSet, overlapping, uncovered_address, wildcard_match, z3_contains
 from tests.fleets import clean_fleet, edit, line_of
 from tests.helpers import REPO, hits, lint_files
 
@@ -348,3 +348,8 @@ def test_uncovered_address_is_the_lowest_host_no_statement_covers(pairs: list[tu
     sets = tuple(WildcardSet.of(IPv4Address(f"10.1.2.{v}"), IPv4Address(f"0.0.0.{w}")) for v, w in pairs)
     hosts = [a for a in network.hosts() if not any(s.contains(a) for s in sets)]
     assert uncovered_address(network, sets) == (hosts[0] if hosts else None)
+
+
+@given(addresses, addresses, st.one_of(st.none(), addresses))
+def test_fast_match_is_the_wildcard_set(x: IPv4Address, base: IPv4Address, wildcard: IPv4Address | None) -> None:
+    assert wildcard_match(int(x), base, wildcard) == WildcardSet.of(base, wildcard).contains(x)

@@ -371,7 +371,9 @@ def release_too_old(ctx: LintContext, device: Device) -> Iterator[Hit]:
     version = _version(device) if release is None else None
     if release is None and version is None:
         return
-    if release is not None and train_of(release).kind == "later":
+    if (release is not None and train_of(release).kind == "later") or (
+        version is not None and version[0] >= 15
+    ):
         return  # 15.x and IOS-XE carry every feature of the table
     seen: set[str] = set()
     for use in features_used(device):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from ipaddress import IPv4Address, IPv4Network
 
-from dmvpnlint.addrspace import WildcardSet, overlapping, uncovered_address
+from dmvpnlint.addrspace import WildcardSet, overlapping, uncovered_address, wildcard_match
 from dmvpnlint.checks.common import at, related, where
 from dmvpnlint.engine.findings import Hit, Related, Scope
 from dmvpnlint.engine.registry import check
@@ -55,7 +55,8 @@ def _eigrp_statements(process: EigrpProcess, interface: Interface) -> tuple[Netw
 
 
 def _covers(statements: Iterable[NetworkStatement], address: IPv4Address) -> bool:
-    return any(statement_set(s.address, s.wildcard).contains(address) for s in statements)
+    x = int(address)
+    return any(wildcard_match(x, s.address, s.wildcard) for s in statements)
 
 
 @cache
@@ -339,8 +340,13 @@ class Owner:
 
 
 def _address_owners(ctx: LintContext) -> dict[IPAddress, list[Owner]]:
-    """Every interface address of the fleet and who has it (linear, once per check run)."""
+    """Every interface address of the fleet and who has it: built once per run (linear) and
+    shared by DMV505 and DMV508 through `ctx.derived`."""
+    cached = ctx.derived.get("address_owners")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
     owners: defaultdict[IPAddress, list[Owner]] = defaultdict(list)
+    ctx.derived["address_owners"] = owners
     for device in ctx.fleet.devices:
         for interface in device.interfaces.values():
             if interface.address is not None:
@@ -378,10 +384,13 @@ def _tunnel_toward(ctx: LintContext, device: Device, address: IPAddress,
 
 @check("DMV505", Scope.FLEET)
 def mpls_missing_on_tunnel(ctx: LintContext) -> Iterator[Hit]:
-    owners = _address_owners(ctx)
+    owners: dict[IPAddress, list[Owner]] | None = None  # built on the first VPNv4 neighbor
     for device in ctx.fleet.devices:
+        if device.routing.bgp is None:
+            continue
         reported: set[str] = set()
         for key, neighbor, _ in _vpnv4_neighbors(device):
+            owners = owners if owners is not None else _address_owners(ctx)
             address = neighbor.address
             assert not isinstance(address, str)
             tunnel = _tunnel_toward(ctx, device, address, _owner(owners, address, device))
@@ -539,11 +548,12 @@ def _neighbor_hits(owners: dict[IPAddress, list[Owner]], device: Device, vpnv4: 
 
 @check("DMV508", Scope.FLEET)
 def bgp_neighbor_unknown(ctx: LintContext) -> Iterator[Hit]:
-    owners = _address_owners(ctx)
+    owners: dict[IPAddress, list[Owner]] | None = None  # built for the first BGP device
     for device in ctx.fleet.devices:
         bgp = device.routing.bgp
         if bgp is None:
             continue
+        owners = owners if owners is not None else _address_owners(ctx)
         vpnv4 = {key for key, _, _ in _vpnv4_neighbors(device)}
         for key, neighbor in bgp.neighbors.items():
             if not isinstance(neighbor.address, str):
