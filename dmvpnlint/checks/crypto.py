@@ -19,6 +19,7 @@ from dmvpnlint.checks.crypto_model import (
     IPSEC_FIELDS,
     TunnelCrypto,
     crypto_of,
+    crypto_table,
     has_default_isakmp_policies,
     key_for,
     proofs,
@@ -51,17 +52,20 @@ def _members(ctx: LintContext, cloud: Cloud) -> tuple[list[TunnelRef], list[Tunn
 
 def _groups(ctx: LintContext, refs: list[TunnelRef]) -> dict[tuple[object, ...], list[TunnelRef]]:
     groups: dict[tuple[object, ...], list[TunnelRef]] = defaultdict(list)
+    table = crypto_table(ctx)
     for ref in refs:
-        groups[crypto_of(ctx, ref).signature].append(ref)
+        tc = table.get(ref) or crypto_of(ctx, ref)
+        groups[tc.signature].append(ref)
     return groups
 
 
 def _direct_spokes(ctx: LintContext, spokes: list[TunnelRef]) -> list[TunnelRef]:
     """Spokes that build spoke-to-spoke tunnels: multipoint GRE (Phase 2/3)."""
     out = []
+    devices = ctx.devices
     for ref in spokes:
-        _, interface = ctx.interface(ref)
-        if interface.tunnel is not None and interface.tunnel.multipoint:
+        tunnel = devices[ref.device].interfaces[ref.interface].tunnel
+        if tunnel is not None and tunnel.multipoint:
             out.append(ref)
     return out
 
@@ -79,6 +83,19 @@ def _peer_pairs(ctx: LintContext, cloud: Cloud) -> Iterator[tuple[TunnelRef, lis
     for i, group in enumerate(groups):
         for other in groups[i + 1:]:
             yield other[0], group
+
+
+def _peer_groups(ctx: LintContext, cloud: Cloud) -> list[tuple[TunnelRef, list[list[TunnelRef]]]]:
+    """`_peer_pairs` with each pair's spokes grouped by effective crypto: computed once per
+    cloud and run, shared by the IKE and the IPsec check (two walks of 10,000 spokes less)."""
+    table: dict[str, list[tuple[TunnelRef, list[list[TunnelRef]]]]]
+    table = ctx.derived.setdefault("peer_groups", {})  # type: ignore[assignment]
+    found = table.get(cloud.id)
+    if found is None:
+        found = table[cloud.id] = [
+            (peer, list(_groups(ctx, spokes).values())) for peer, spokes in _peer_pairs(ctx, cloud)
+        ]
+    return found
 
 
 def _negotiate(ctx: LintContext, a: TunnelCrypto, b: TunnelCrypto, ipsec: bool) -> MatchResult | None:
@@ -101,14 +118,18 @@ def _differences(result: MatchResult) -> str:
 
 def _both_protected(ctx: LintContext, a: TunnelRef, b: TunnelRef) -> tuple[TunnelCrypto, TunnelCrypto] | None:
     ca, cb = crypto_of(ctx, a), crypto_of(ctx, b)
-    if ca.protected and cb.protected and ca.profile and cb.profile:
-        device_a, device_b = ctx.devices[a.device], ctx.devices[b.device]
-        if ca.profile in device_a.crypto.ipsec_profiles and cb.profile in device_b.crypto.ipsec_profiles:
-            return ca, cb
+    if _usable(ctx, a, ca) and _usable(ctx, b, cb):
+        return ca, cb
     return None
 
 
-@check("DMV201", Scope.INTERFACE)
+def _usable(ctx: LintContext, ref: TunnelRef, tc: TunnelCrypto) -> bool:
+    """Protected with an IPsec profile that exists: only then is there something to negotiate."""
+    profile = tc.profile
+    return tc.protected and bool(profile) and profile in ctx.devices[ref.device].crypto.ipsec_profiles
+
+
+@check("DMV201", Scope.INTERFACE, needs=("dmvpn", "protected"))
 def isakmp_policy_missing(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
     if not interface.is_dmvpn or interface.tunnel is None or interface.tunnel.protection is None:
         return
@@ -153,8 +174,8 @@ def isakmp_policy_missing(ctx: LintContext, device: Device, interface: Interface
 
 def _proposal_hits(ctx: LintContext, cloud: Cloud, ipsec: bool) -> Iterator[Hit]:
     reported: set[TunnelRef] = set()
-    for peer, spokes in _peer_pairs(ctx, cloud):
-        for group in _groups(ctx, spokes).values():
+    for peer, groups in _peer_groups(ctx, cloud):
+        for group in groups:
             pair = _both_protected(ctx, group[0], peer)
             if pair is None:
                 continue
@@ -207,22 +228,29 @@ def ipsec_proposal_mismatch(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
 def ike_key_mismatch(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
     hubs, _ = _members(ctx, cloud)
     hub_set = set(hubs)
+    table = crypto_table(ctx)
     for hub in hubs:
+        # the hub's side is the same for each of its spokes: looked up once per hub
+        theirs = crypto_of(ctx, hub)
+        if not _usable(ctx, hub, theirs) or not theirs.psk:
+            continue
+        hub_addr = seen_address(ctx, hub)
+        if hub_addr is None:
+            continue
+        hub_device = ctx.devices[hub.device]
         for spoke in ctx.topology.nhs_clients(hub.device, hub.interface):
             if spoke in hub_set:
                 continue
-            pair = _both_protected(ctx, spoke, hub)
-            if pair is None:
+            mine = table.get(spoke) or crypto_of(ctx, spoke)
+            if not mine.psk or not _usable(ctx, spoke, mine) or mine.ike_version != theirs.ike_version:
                 continue
-            mine, theirs = pair
-            if not (mine.psk and theirs.psk) or mine.ike_version != theirs.ike_version:
-                continue
-            spoke_addr, hub_addr = seen_address(ctx, spoke), seen_address(ctx, hub)
-            if spoke_addr is None or hub_addr is None:
+            spoke_addr = seen_address(ctx, spoke)
+            if spoke_addr is None:
                 continue
             my_key, their_key = key_for(mine.keys, hub_addr), key_for(theirs.keys, spoke_addr)
+            if my_key is not None and their_key is not None and my_key.secret.digest == their_key.secret.digest:
+                continue
             span = _span(ctx, spoke, mine)
-            hub_device = ctx.devices[hub.device]
             if my_key is None or their_key is None:
                 who, addr = (spoke.device, hub_addr) if my_key is None else (hub.device, spoke_addr)
                 yield Hit(
@@ -257,9 +285,10 @@ def spoke_to_spoke_auth(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
     direct = sorted(_direct_spokes(ctx, spokes))
     if len(direct) < 2:
         return
+    table = crypto_table(ctx)
     for i, spoke in enumerate(direct):
         other = direct[(i + 1) % len(direct)]
-        tc = crypto_of(ctx, spoke)
+        tc = table.get(spoke) or crypto_of(ctx, spoke)
         if not tc.protected or not tc.psk or not tc.keys:
             continue
         address = seen_address(ctx, other)
@@ -298,7 +327,7 @@ def wildcard_psk(ctx: LintContext, device: Device) -> Iterator[Hit]:
             )
 
 
-@check("DMV207", Scope.INTERFACE)
+@check("DMV207", Scope.INTERFACE, needs=("dmvpn",))
 def tunnel_unprotected(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
     if not interface.is_dmvpn or (interface.tunnel is not None and interface.tunnel.protection is not None):
         return
@@ -399,12 +428,13 @@ def nhrp_authentication_too_long(ctx: LintContext, device: Device, interface: In
 def protection_mismatch(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
     hubs, _ = _members(ctx, cloud)
     hub_set = set(hubs)
+    table = crypto_table(ctx)
     for hub in hubs:
         hub_tc = crypto_of(ctx, hub)
         for spoke in ctx.topology.nhs_clients(hub.device, hub.interface):
             if spoke in hub_set:
                 continue
-            tc = crypto_of(ctx, spoke)
+            tc = table.get(spoke) or crypto_of(ctx, spoke)
             if tc.protected == hub_tc.protected:
                 continue
             protected, bare = (spoke, hub) if tc.protected else (hub, spoke)

@@ -246,19 +246,42 @@ def _isakmp_value(policy: IsakmpPolicy, name: str) -> tuple[str, bool]:
     return value, False
 
 
+def _policy_proposal(policy: IsakmpPolicy) -> IkeProposal:
+    """One configured ISAKMP policy as an offer (the fields spelled out: 10,000 spokes each
+    have one, and a loop over field names with getattr cost twice as much)."""
+    encryption, hash_, authentication, group = policy.encryption, policy.hash, policy.authentication, policy.group
+    defaulted = []
+    if encryption is None:
+        enc = ISAKMP_DEFAULTS["encryption"]
+        defaulted.append("encryption")
+    else:
+        enc = str(encryption.value).lower().replace("aes 128", "aes")
+    if hash_ is None:
+        hsh = ISAKMP_DEFAULTS["hash"]
+        defaulted.append("hash")
+    else:
+        hsh = str(hash_.value).lower()
+    if authentication is None:
+        auth = ISAKMP_DEFAULTS["authentication"]
+        defaulted.append("authentication")
+    else:
+        auth = str(authentication.value).lower()
+    if group is None:
+        grp = ISAKMP_DEFAULTS["group"]
+        defaulted.append("group")
+    else:
+        grp = str(group.value).lower()
+    return IkeProposal(f"policy {policy.priority}", ((enc,), (hsh,), (auth,), (grp,)), policy.span,
+                       tuple(defaulted))
+
+
 def _ikev1_proposals(device: Device) -> tuple[IkeProposal, ...]:
     crypto = device.crypto
-    found: list[IkeProposal] = []
-    for policy in sorted(crypto.isakmp_policies, key=lambda p: p.priority):
-        values, defaulted = [], []
-        for name in IKEV1_FIELDS:
-            value, is_default = _isakmp_value(policy, name)
-            values.append((value,))
-            if is_default:
-                defaulted.append(name)
-        found.append(IkeProposal(f"policy {policy.priority}", tuple(values), policy.span, tuple(defaulted)))
-    if found:
-        return tuple(found)
+    policies = crypto.isakmp_policies
+    if policies:
+        if len(policies) > 1:
+            policies = sorted(policies, key=lambda p: p.priority)
+        return tuple(_policy_proposal(policy) for policy in policies)
     disabled = crypto.isakmp_default_policy_disabled is not None
     if not disabled and has_default_isakmp_policies(device):
         return tuple(
@@ -312,9 +335,10 @@ def _keys_for(device: Device, profile_names: tuple[str, ...], ikev2: bool) -> tu
     return tuple(keys)
 
 
-def tunnel_crypto(device: Device, interface: Interface) -> TunnelCrypto:
+def tunnel_crypto(device: Device, interface: Interface, ref: TunnelRef | None = None) -> TunnelCrypto:
     """The effective crypto of one tunnel interface."""
-    ref = TunnelRef(device.name, interface.name)
+    if ref is None:
+        ref = TunnelRef(device.name, interface.name)
     tunnel = interface.tunnel
     protection = tunnel.protection if tunnel is not None else None
     crypto = device.crypto
@@ -340,9 +364,10 @@ def tunnel_crypto(device: Device, interface: Interface) -> TunnelCrypto:
         keyrings = tuple(k.value for k in isakmp_profile.keyrings) if isakmp_profile else ()
         keys = _keys_for(device, keyrings, ikev2=False)
         version = 1
+    transform_sets = crypto.transform_sets
     offers = tuple(
-        _transform_offer(crypto.transform_sets[name.value])
-        for name in profile.transform_sets if name.value in crypto.transform_sets
+        _transform_offer(transform_sets[name.value])
+        for name in profile.transform_sets if name.value in transform_sets
     )
     if not profile.transform_sets:
         offers = tuple(
@@ -357,13 +382,19 @@ def tunnel_crypto(device: Device, interface: Interface) -> TunnelCrypto:
     )
 
 
+def crypto_table(ctx: LintContext) -> dict[TunnelRef, TunnelCrypto]:
+    """The run's table of effective crypto by tunnel, filled on demand by `crypto_of` (checks
+    that walk 10,000 spokes read it directly and call `crypto_of` only on a miss)."""
+    return ctx.derived.setdefault("crypto", {})  # type: ignore[return-value]
+
+
 def crypto_of(ctx: LintContext, ref: TunnelRef) -> TunnelCrypto:
     """The effective crypto of a tunnel, computed once per lint run."""
     table: dict[TunnelRef, TunnelCrypto] = ctx.derived.setdefault("crypto", {})  # type: ignore[assignment]
     found = table.get(ref)
     if found is None:
-        device, interface = ctx.interface(ref)
-        found = table[ref] = tunnel_crypto(device, interface)
+        device = ctx.devices[ref.device]
+        found = table[ref] = tunnel_crypto(device, device.interfaces[ref.interface], ref)
     return found
 
 
@@ -381,21 +412,32 @@ def seen_address(ctx: LintContext, ref: TunnelRef) -> IPAddress | None:
     nbma = ctx.topology.nbma.get(ref)
     if nbma is None or not nbma.addresses:
         return None
-    return min(nbma.addresses, key=str)
+    addresses = nbma.addresses
+    if len(addresses) == 1:
+        # the usual case; `min(key=str)` formats every address and is the rest's tie-break
+        for address in addresses:
+            return address
+    return min(addresses, key=str)
 
 
 def key_for(keys: tuple[PresharedKey, ...], address: IPAddress) -> PresharedKey | None:
     """The key IOS picks for a peer address: the most specific address/mask that covers it."""
+    if not isinstance(address, IPv4Address):
+        return None
+    peer = int(address)
     best: PresharedKey | None = None
     best_len = -1
     for key in keys:
-        if key.address is None or not isinstance(key.address, IPv4Address) or not isinstance(address, IPv4Address):
+        key_address, key_mask = key.address, key.mask
+        if key_address is None or not isinstance(key_address, IPv4Address):
             continue
-        mask = int(key.mask) if key.mask is not None else 0xFFFFFFFF
-        if int(key.address) == 0 and key.mask is None:
-            mask = 0
-        if int(address) & mask == int(key.address) & mask:
-            length = bin(mask).count("1")
+        network = int(key_address)
+        if key_mask is not None:
+            mask = int(key_mask)
+        else:
+            mask = 0 if network == 0 else 0xFFFFFFFF
+        if peer & mask == network & mask:
+            length = mask.bit_count()
             if length > best_len:
                 best, best_len = key, length
     return best

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dmvpnlint.checks.common import at, related, where
-from dmvpnlint.checks.crypto_model import behind_nat, crypto_of, peers_of, proofs
+from dmvpnlint.checks.crypto_model import IpsecOffer, behind_nat, crypto_of, crypto_table, peers_of, proofs
 from dmvpnlint.engine.findings import Hit, Scope
 from dmvpnlint.engine.registry import check
 from dmvpnlint.engine.runner import LintContext
@@ -46,10 +46,23 @@ def _nat_clouds(ctx: LintContext) -> set[str]:
     return found  # type: ignore[return-value]
 
 
+def _natted_tunnels(ctx: LintContext) -> set[TunnelRef]:
+    """Tunnels of devices behind NAT (computed once per run): most fleets have none, and then
+    no tunnel's peers need to be walked for `nat_t`."""
+    found = ctx.derived.get("natted_tunnels")
+    if found is None:
+        devices = ctx.devices
+        found = {ref for ref in ctx.topology.roles if behind_nat(devices[ref.device])}
+        ctx.derived["natted_tunnels"] = found
+    return found  # type: ignore[return-value]
+
+
 def nat_t(ctx: LintContext, device: Device, interface: Interface) -> bool:
     """NAT-T applies when the tunnel's device or any peer it builds SAs with is behind NAT."""
     if behind_nat(device):
         return True
+    if not _natted_tunnels(ctx):
+        return False  # no peer and no spoke of any cloud is behind NAT
     ref = TunnelRef(device.name, interface.name)
     if any(behind_nat(ctx.devices[p.device]) for p in peers_of(ctx, ref)):
         return True
@@ -59,24 +72,26 @@ def nat_t(ctx: LintContext, device: Device, interface: Interface) -> bool:
         and cloud.id in _nat_clouds(ctx)
 
 
-@check("DMV601", Scope.INTERFACE)
+@check("DMV601", Scope.INTERFACE, needs=("dmvpn", "protected"))
 def mtu_exceeds_path(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
     if not interface.is_dmvpn or interface.ip_mtu is None:
         return
-    tc = crypto_of(ctx, TunnelRef(device.name, interface.name))
+    ref = TunnelRef(device.name, interface.name)
+    tc = crypto_table(ctx).get(ref) or crypto_of(ctx, ref)
     if not tc.protected or not tc.ipsec:
         return
     wan = wan_interface(device, interface)
     wan_mtu = wan.mtu.value if wan is not None and wan.mtu is not None else DEFAULT_WAN_MTU
-    wan_text = f"{wan.name} MTU {wan_mtu}" if wan is not None else f"WAN MTU {wan_mtu}"
-    if wan is not None and wan.mtu is None:
-        wan_text += " (default)"
     key = interface.tunnel is not None and interface.tunnel.key is not None
     natt = nat_t(ctx, device, interface)
+    cache = proofs(ctx)
     for offer in tc.ipsec:
-        proof = proofs(ctx).mtu(MtuQuery(offer.encapsulation(key, natt), interface.ip_mtu.value, wan_mtu))
+        proof = cache.mtu(_query(ctx, offer, key, natt, interface.ip_mtu.value, wan_mtu))
         if not proof.exceeds:
             continue
+        wan_text = f"{wan.name} MTU {wan_mtu}" if wan is not None else f"WAN MTU {wan_mtu}"
+        if wan is not None and wan.mtu is None:
+            wan_text += " (default)"
         extras = ", ".join(x for x in ("GRE key" if key else "", "NAT-T" if natt else "") if x)
         fits = (f"{proof.largest_fit} is the largest that fits and {proof.first_too_big} the first that does not"
                 if proof.largest_fit is not None else "no packet fits")
@@ -95,7 +110,18 @@ def mtu_exceeds_path(ctx: LintContext, device: Device, interface: Interface) -> 
         return
 
 
-@check("DMV602", Scope.INTERFACE)
+def _query(ctx: LintContext, offer: IpsecOffer, gre_key: bool, nat_t: bool, ip_mtu: int, wan_mtu: int) -> MtuQuery:
+    """The MTU question of one transform set, built once per run for each distinct set and
+    MTU pair (10,000 identical spokes ask one question; the proof cache still counts each)."""
+    table: dict[tuple[object, ...], MtuQuery] = ctx.derived.setdefault("mtu_queries", {})  # type: ignore[assignment]
+    key = (offer.transforms, offer.mode, gre_key, nat_t, ip_mtu, wan_mtu)
+    found = table.get(key)
+    if found is None:
+        found = table[key] = MtuQuery(offer.encapsulation(gre_key, nat_t), ip_mtu, wan_mtu)
+    return found
+
+
+@check("DMV602", Scope.INTERFACE, needs=("dmvpn",))
 def mss_too_large(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
     mss, mtu = interface.tcp_adjust_mss, interface.ip_mtu
     if not interface.is_dmvpn or mss is None or mtu is None or mss.value <= mtu.value - 40:
@@ -113,7 +139,7 @@ def mss_too_large(ctx: LintContext, device: Device, interface: Interface) -> Ite
     )
 
 
-@check("DMV603", Scope.INTERFACE)
+@check("DMV603", Scope.INTERFACE, needs=("dmvpn", "protected"))
 def mtu_not_set(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
     tunnel = interface.tunnel
     if not interface.is_dmvpn or tunnel is None or tunnel.protection is None or interface.ip_mtu is not None:

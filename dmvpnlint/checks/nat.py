@@ -47,7 +47,7 @@ def _nat_related(device: Device) -> tuple[Related, ...]:
     return (Related(device.name, nat.span),) if nat is not None else ()
 
 
-@check("DMV301", Scope.INTERFACE)
+@check("DMV301", Scope.INTERFACE, needs=("dmvpn", "nat"))
 def nat_requires_transport_mode(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
     nat = device.inventory.nat
     if nat is None or not interface.is_dmvpn:
@@ -134,7 +134,7 @@ def hub_behind_nat(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
             )
 
 
-@check("DMV304", Scope.INTERFACE)
+@check("DMV304", Scope.INTERFACE, needs=("spoke", "nat"))
 def nat_spoke_no_direct_tunnels(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
     nat, release = device.inventory.nat, device.release
     if nat is None or release is None or not interface.is_dmvpn:

@@ -41,7 +41,7 @@ def _is_hub(ctx: LintContext, device: Device, interface: Interface) -> bool:
     return interface.is_dmvpn and ctx.topology.role_of(device.name, interface.name) == "hub"
 
 
-@check("DMV105", Scope.INTERFACE)
+@check("DMV105", Scope.INTERFACE, needs=("dmvpn",))
 def nhs_not_a_hub(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
     if not interface.is_dmvpn or not _fleet_has_hubs(ctx):
         return
@@ -136,13 +136,15 @@ def _nbma_mismatch(ctx: LintContext, device: Device, interface: Interface, link:
     )
 
 
-@check("DMV106", Scope.INTERFACE)
+@check("DMV106", Scope.INTERFACE, needs=("spoke",))
 def nhs_nbma_mismatch(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
     if not _is_spoke(ctx, device, interface):
         return
     topo = ctx.topology
     links = topo.links_from(device.name, interface.name)
     for link in links:
+        if link.matched != "tunnel":
+            continue  # `_nbma_mismatch` judges only these: skip the call for the others
         if (hit := _nbma_mismatch(ctx, device, interface, link)) is not None:
             yield hit
     # `ip nhrp map multicast X` and a point-to-point `tunnel destination X` name only an NBMA
@@ -201,16 +203,17 @@ def nhs_without_mapping(ctx: LintContext, device: Device, interface: Interface) 
         )
 
 
-@check("DMV110", Scope.INTERFACE)
+@check("DMV110", Scope.INTERFACE, needs=("spoke",))
 def spoke_multicast_map_missing(
     ctx: LintContext, device: Device, interface: Interface
 ) -> Iterator[Hit]:
-    if not _is_spoke(ctx, device, interface) or not igp_runs_on(device, interface):
-        return
     nhrp = interface.nhrp
+    # the cheap test first: a spoke with a multicast mapping needs no look at its IGP
     if nhrp is not None and (
         any(m.nbma is not None for m in nhrp.multicast_maps) or any(n.multicast for n in nhrp.nhs)
     ):
+        return
+    if not _is_spoke(ctx, device, interface) or not igp_runs_on(device, interface):
         return
     yield Hit(
         device=device.name,
@@ -225,7 +228,7 @@ def spoke_multicast_map_missing(
     )
 
 
-@check("DMV111", Scope.INTERFACE)
+@check("DMV111", Scope.INTERFACE, needs=("hub",))
 def hub_multicast_dynamic_missing(
     ctx: LintContext, device: Device, interface: Interface
 ) -> Iterator[Hit]:
@@ -249,7 +252,7 @@ def hub_multicast_dynamic_missing(
     )
 
 
-@check("DMV117", Scope.DEVICE)
+@check("DMV117", Scope.DEVICE, needs=("dmvpn",))
 def single_nhs(ctx: LintContext, device: Device) -> Iterator[Hit]:
     topo = ctx.topology
     first_nhs = None
@@ -283,7 +286,7 @@ def single_nhs(ctx: LintContext, device: Device) -> Iterator[Hit]:
     )
 
 
-@check("DMV118", Scope.INTERFACE)
+@check("DMV118", Scope.INTERFACE, needs=("dmvpn",))
 def holdtime_not_recommended(
     ctx: LintContext, device: Device, interface: Interface
 ) -> Iterator[Hit]:
@@ -327,7 +330,7 @@ def registration_interval(interface: Interface) -> float:
     return max(1.0, holdtime / 3)
 
 
-@check("DMV119", Scope.INTERFACE)
+@check("DMV119", Scope.INTERFACE, needs=("hub",))
 def nhrp_max_send_exceeded(
     ctx: LintContext, device: Device, interface: Interface
 ) -> Iterator[Hit]:
@@ -339,9 +342,9 @@ def nhrp_max_send_exceeded(
     max_send = interface.nhrp.max_send if interface.nhrp else None
     packets, every = (max_send.packets, max_send.interval) if max_send else DEFAULT_MAX_SEND
     expected = 0.0
+    devices = ctx.devices
     for ref in clients:
-        _, spoke_if = ctx.interface(ref)
-        expected += every / registration_interval(spoke_if)
+        expected += every / registration_interval(devices[ref.device].interfaces[ref.interface])
     if expected <= packets:
         return
     limit = f"ip nhrp max-send allows {packets} every {every} s" + ("" if max_send else " (IOS default)")
@@ -360,7 +363,7 @@ def nhrp_max_send_exceeded(
     )
 
 
-@check("DMV702", Scope.INTERFACE)
+@check("DMV702", Scope.INTERFACE, needs=("dmvpn",))
 def nhrp_unauthenticated(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
     if not interface.is_dmvpn:
         return

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 
 from dmvpnlint.engine.findings import Hit, Scope
@@ -28,10 +28,13 @@ def references(device: Device) -> Iterator[Reference]:
     """Every use of a named structure that the model records, in config order per kind."""
     crypto = device.crypto
     for interface in device.interfaces.values():
+        tunnel = interface.tunnel
+        if (interface.vrf is None and tunnel is None and not interface.split_horizon_eigrp
+                and not interface.next_hop_self_eigrp):
+            continue  # most interfaces refer to nothing: no context text to format
         ctx = f"interface {interface.name}"
         if interface.vrf is not None:
             yield Reference("vrf", interface.vrf.value, ctx, interface.vrf.span)
-        tunnel = interface.tunnel
         if tunnel is not None:
             if tunnel.protection is not None:
                 yield Reference("ipsec-profile", tunnel.protection.profile, ctx, tunnel.protection.span)
@@ -106,26 +109,39 @@ def references(device: Device) -> Iterator[Reference]:
             yield Reference("interface", route.interface, "ip route", route.span)
 
 
-def _defined(device: Device) -> dict[str, set[str]]:
-    crypto = device.crypto
+def _peer_groups(device: Device) -> set[str]:
     bgp = device.routing.bgp
-    eigrp = {str(p.asn) for p in device.routing.eigrp if p.asn is not None}
-    return {
-        "vrf": set(device.vrfs),
-        "ipsec-profile": set(crypto.ipsec_profiles),
-        "interface": set(device.interfaces),
-        "eigrp": eigrp,
-        "transform-set": set(crypto.transform_sets),
-        "ikev2-profile": set(crypto.ikev2_profiles),
-        "isakmp-profile": set(crypto.isakmp_profiles),
-        "ikev2-keyring": {k.name for k in crypto.keyrings.values() if k.kind == "ikev2"},
-        "isakmp-keyring": {k.name for k in crypto.keyrings.values() if k.kind == "isakmp"},
-        "ikev2-proposal": set(crypto.ikev2_proposals),
-        "peer-group": {n.address for n in bgp.neighbors.values() if isinstance(n.address, str)}
-        if bgp
-        else set(),
-        "route-map": set(device.route_maps),
-    }
+    return {n.address for n in bgp.neighbors.values() if isinstance(n.address, str)} if bgp else set()
+
+
+#: the names a device defines, by structure kind (a device's table is built only for the kinds
+#: its references use: most spokes refer to an interface, a profile and a transform set)
+_DEFINED: dict[str, Callable[[Device], Container[str]]] = {
+    "vrf": lambda d: d.vrfs,
+    "ipsec-profile": lambda d: d.crypto.ipsec_profiles,
+    "interface": lambda d: d.interfaces,
+    "eigrp": lambda d: {str(p.asn) for p in d.routing.eigrp if p.asn is not None},
+    "transform-set": lambda d: d.crypto.transform_sets,
+    "ikev2-profile": lambda d: d.crypto.ikev2_profiles,
+    "isakmp-profile": lambda d: d.crypto.isakmp_profiles,
+    "ikev2-keyring": lambda d: {k.name for k in d.crypto.keyrings.values() if k.kind == "ikev2"},
+    "isakmp-keyring": lambda d: {k.name for k in d.crypto.keyrings.values() if k.kind == "isakmp"},
+    "ikev2-proposal": lambda d: d.crypto.ikev2_proposals,
+    "peer-group": _peer_groups,
+    "route-map": lambda d: d.route_maps,
+}
+
+
+def _references_of(ctx: LintContext, device: Device) -> list[Reference]:
+    """`references(device)` as a list, kept for the device's next check: DMV002 and DMV003
+    both read it and the runner calls a device's checks one after the other (any other order
+    only recomputes it)."""
+    last = ctx.derived.get("references")
+    if last is not None and last[0] is device:  # type: ignore[index]
+        return last[1]  # type: ignore[index,no-any-return]
+    found = list(references(device))
+    ctx.derived["references"] = (device, found)
+    return found
 
 
 _KIND_WORDS = {
@@ -153,9 +169,15 @@ _DEFINE_HINT = {
 
 @check("DMV002", Scope.DEVICE)
 def undefined_reference(ctx: LintContext, device: Device) -> Iterator[Hit]:
-    defined = _defined(device)
-    for ref in references(device):
-        if ref.kind == "crypto-map-use" or ref.name in defined[ref.kind]:
+    defined: dict[str, Container[str]] = {}
+    for ref in _references_of(ctx, device):
+        kind = ref.kind
+        if kind == "crypto-map-use":
+            continue
+        names = defined.get(kind)
+        if names is None:
+            names = defined[kind] = _DEFINED[kind](device)
+        if ref.name in names:
             continue
         words = _KIND_WORDS[ref.kind]
         message = f"{ref.context} uses {words} '{ref.name}', which {device.name} does not define"
@@ -177,7 +199,7 @@ def undefined_reference(ctx: LintContext, device: Device) -> Iterator[Hit]:
 @check("DMV003", Scope.DEVICE)
 def unused_structure(ctx: LintContext, device: Device) -> Iterator[Hit]:
     used: dict[str, set[str]] = {}
-    for ref in references(device):
+    for ref in _references_of(ctx, device):
         used.setdefault(ref.kind, set()).add(ref.name)
     for kind, name in device.other_references:
         used.setdefault(kind, set()).add(name)

@@ -14,7 +14,7 @@ from dmvpnlint.model import Device, Interface, L, Span
 
 UINT32_MAX = 4_294_967_295
 
-#: (what, getter, low, high, source of the range)
+#: (command, attribute, low, high): `_ranged_values` reads the attributes in this order
 _RANGES: tuple[tuple[str, str, int, int], ...] = (
     ("ip nhrp network-id", "network_id", 1, UINT32_MAX),
     ("tunnel key", "key", 0, UINT32_MAX),
@@ -25,18 +25,22 @@ _RANGES: tuple[tuple[str, str, int, int], ...] = (
 )
 
 
-def _value_of(interface: Interface, attribute: str) -> L[int] | None:
-    if attribute in ("network_id", "holdtime"):
-        return getattr(interface.nhrp, attribute) if interface.nhrp else None
-    if attribute == "key":
-        return interface.tunnel.key if interface.tunnel else None
-    return getattr(interface, attribute)
+def _ranged_values(interface: Interface) -> tuple[L[int] | None, ...]:
+    """The values `_RANGES` names, in its order (read directly: this runs for every tunnel)."""
+    nhrp, tunnel = interface.nhrp, interface.tunnel
+    return (
+        nhrp.network_id if nhrp else None,
+        tunnel.key if tunnel else None,
+        interface.tcp_adjust_mss,
+        nhrp.holdtime if nhrp else None,
+        interface.ip_mtu,
+        interface.bandwidth,
+    )
 
 
 @check("DMV109", Scope.INTERFACE)
 def value_out_of_range(ctx: LintContext, device: Device, interface: Interface) -> Iterator[Hit]:
-    for command, attribute, low, high in _RANGES:
-        located = _value_of(interface, attribute)
+    for (command, _, low, high), located in zip(_RANGES, _ranged_values(interface)):
         if located is None or low <= located.value <= high:
             continue
         yield Hit(
@@ -64,7 +68,7 @@ def value_out_of_range(ctx: LintContext, device: Device, interface: Interface) -
             )
 
 
-@check("DMV112", Scope.INTERFACE)
+@check("DMV112", Scope.INTERFACE, needs=("dmvpn",))
 def gre_keepalive_unsupported(
     ctx: LintContext, device: Device, interface: Interface
 ) -> Iterator[Hit]:
@@ -129,12 +133,19 @@ def _source_key(device: Device, interface: Interface) -> tuple[str, str] | None:
 
 
 def _by_source(device: Device) -> list[list[Interface]]:
+    # a device with fewer than two sourced GRE tunnels (every spoke, as a rule) has no group:
+    # its source addresses are never formatted
+    sourced = [
+        i for i in device.interfaces.values()
+        if i.tunnel is not None and i.tunnel.source is not None and i.is_tunnel and _is_gre(i)
+    ]
+    if len(sourced) < 2:
+        return []
     groups: defaultdict[tuple[str, str], list[Interface]] = defaultdict(list)
-    for interface in device.interfaces.values():
-        if interface.is_tunnel and _is_gre(interface):
-            key = _source_key(device, interface)
-            if key is not None:
-                groups[key].append(interface)
+    for interface in sourced:
+        key = _source_key(device, interface)
+        if key is not None:
+            groups[key].append(interface)
     return [g for g in groups.values() if len(g) > 1]
 
 
@@ -202,7 +213,7 @@ def protection_shared_missing(ctx: LintContext, device: Device) -> Iterator[Hit]
                 )
 
 
-@check("DMV116", Scope.DEVICE)
+@check("DMV116", Scope.DEVICE, needs=("dmvpn",))
 def cloud_identity_reused(ctx: LintContext, device: Device) -> Iterator[Hit]:
     topo = ctx.topology
     seen_id: dict[int, Interface] = {}

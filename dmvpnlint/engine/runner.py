@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dmvpnlint.engine.findings import Finding, Hit, Scope, Severity, fingerprint
-from dmvpnlint.engine.registry import Check
+from dmvpnlint.engine.registry import Check, CheckFunction
 from dmvpnlint.engine.rules import Rule
 from dmvpnlint.model import Device, Fleet, Interface
 from dmvpnlint.topology import Topology, TunnelRef
@@ -68,6 +68,33 @@ def _finding(rule: Rule, hit: Hit, severity: Severity | None = None) -> Finding:
     )
 
 
+def _failure(c: Check, where: str, exc: Exception) -> CheckFailure:
+    return CheckFailure(c.rule, c.name, where, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+
+
+# (check, its function, its rule, the severity override): unpacked once per run, not per call
+_Entry = tuple[Check, CheckFunction, Rule, Severity | None]
+
+
+def _plan(entries: list[_Entry], have: frozenset[str]) -> list[_Entry]:
+    """The checks whose declared preconditions (`Check.needs`) all hold."""
+    return [e for e in entries if e[0].needs <= have]
+
+
+def _interface_facts(device_nat: bool, interface: Interface, role: str | None) -> frozenset[str]:
+    facts = set()
+    if interface.is_dmvpn:
+        facts.add("dmvpn")
+        if role is not None:
+            facts.add(role)
+    tunnel = interface.tunnel
+    if tunnel is not None and tunnel.protection is not None:
+        facts.add("protected")
+    if device_nat:
+        facts.add("nat")
+    return frozenset(facts)
+
+
 def run(
     ctx: LintContext,
     checks: Sequence[Check],
@@ -75,38 +102,77 @@ def run(
     selected: set[str],
     severity_overrides: dict[str, Severity] | None = None,
 ) -> RunResult:
+    """Call every selected check for its scope: fleet, each cloud, each device, each tunnel.
+
+    The loops are written out (no helper call, generator or string per check and device: at
+    10,000 devices and ~50 checks their overhead was a tenth of the run), and a check is not
+    called where its declared preconditions (`Check.needs`) fail. Findings are then sorted, so
+    the order of calls never shows.
+    """
     result = RunResult()
-    active = [c for c in checks if c.rule in selected and c.rule in rules]
-    by_scope: dict[Scope, list[Check]] = {scope: [] for scope in Scope}
-    for c in active:
-        by_scope[c.scope].append(c)
+    findings = result.findings
+    failures = result.failures
+    append = findings.append
     overrides = severity_overrides or {}
+    by_scope: dict[Scope, list[_Entry]] = {scope: [] for scope in Scope}
+    for c in checks:
+        if c.rule in selected and c.rule in rules:
+            by_scope[c.scope].append((c, c.function, rules[c.rule], overrides.get(c.rule)))
 
-    def collect(c: Check, where: str, *args: object) -> None:
-        rule = rules[c.rule]
+    for c, function, rule, override in by_scope[Scope.FLEET]:
         try:
-            for hit in c(*args):
-                result.findings.append(_finding(rule, hit, overrides.get(rule.id)))
+            for hit in function(ctx):
+                append(_finding(rule, hit, override))
         except Exception as exc:  # a bug in a check must not lose the run
-            result.failures.append(
-                CheckFailure(c.rule, c.name, where, f"{type(exc).__name__}: {exc}",
-                             traceback.format_exc())
-            )
-
-    for c in by_scope[Scope.FLEET]:
-        collect(c, "fleet", ctx)
+            failures.append(_failure(c, "fleet", exc))
+    cloud_checks = by_scope[Scope.CLOUD]
     for cloud in ctx.topology.clouds:
-        for c in by_scope[Scope.CLOUD]:
-            collect(c, f"cloud {cloud.id}", ctx, cloud)
+        for c, function, rule, override in cloud_checks:
+            try:
+                for hit in function(ctx, cloud):
+                    append(_finding(rule, hit, override))
+            except Exception as exc:
+                failures.append(_failure(c, f"cloud {cloud.id}", exc))
+
+    device_entries, interface_entries = by_scope[Scope.DEVICE], by_scope[Scope.INTERFACE]
+    # the checks to call for each combination of facts, built on first use (a handful per run)
+    device_plans: dict[frozenset[str], list[_Entry]] = {}
+    interface_plans: dict[frozenset[str], list[_Entry]] = {}
+    roles = ctx.topology.roles
     for device in ctx.fleet.devices:
-        for c in by_scope[Scope.DEVICE]:
-            collect(c, f"device {device.name}", ctx, device)
-        if by_scope[Scope.INTERFACE]:
-            # interface-scope rules judge tunnels; physical interfaces are read through them
+        name = device.name
+        nat = device.inventory.nat is not None
+        # interface-scope rules judge tunnels; physical interfaces are read through them
+        tunnels = []
+        dmvpn = False
+        if interface_entries or device_entries:
             for interface in device.interfaces.values():
-                if not interface.is_tunnel:
-                    continue
-                for c in by_scope[Scope.INTERFACE]:
-                    collect(c, f"{device.name} {interface.name}", ctx, device, interface)
-    result.findings.sort(key=lambda f: f.sort_key)
+                if interface.name.startswith("Tunnel"):
+                    facts = _interface_facts(nat, interface, roles.get(TunnelRef(name, interface.name)))
+                    dmvpn = dmvpn or "dmvpn" in facts
+                    tunnels.append((interface, facts))
+        if device_entries:
+            have = frozenset(x for x, on in (("dmvpn", dmvpn), ("nat", nat)) if on)
+            plan = device_plans.get(have)
+            if plan is None:
+                plan = device_plans[have] = _plan(device_entries, have)
+            for c, function, rule, override in plan:
+                try:
+                    for hit in function(ctx, device):
+                        append(_finding(rule, hit, override))
+                except Exception as exc:
+                    failures.append(_failure(c, f"device {name}", exc))
+        if not interface_entries:
+            continue
+        for interface, facts in tunnels:
+            plan = interface_plans.get(facts)
+            if plan is None:
+                plan = interface_plans[facts] = _plan(interface_entries, facts)
+            for c, function, rule, override in plan:
+                try:
+                    for hit in function(ctx, device, interface):
+                        append(_finding(rule, hit, override))
+                except Exception as exc:
+                    failures.append(_failure(c, f"{name} {interface.name}", exc))
+    findings.sort(key=lambda f: f.sort_key)
     return result
