@@ -23,9 +23,10 @@ def typed(value: Any) -> Any:
 # Generated lines: a fast-path command's template with each slot filled by a fitting value
 # most of the time and by any word otherwise, then words dropped, added or respelled, so that
 # near misses (an extra word, a keyword where a value goes, a bad address) are common.
-ADDRESSES = ["10.0.0.1", "255.255.255.0", "0.0.0.0", "192.0.2.1", "0.0.255.255"]
+ADDRESSES = ["10.0.0.1", "255.255.255.0", "0.0.0.0", "192.0.2.1", "0.0.255.255", "255.255.255.252"]
 BAD_ADDRESSES = [
     "255.0.255.0", "999.1.1.1", "10.0.0.01", "1.2.3", "10.0.0.1234", "1.2.3.4/24", "2001:db8::1",
+    "00.1.1.1", "1.2.3.256", "0x1.1.1.1", "1.2.3.4.5", "1.2.3.-4", "0.0.0.255", "255.255.255.255",
 ]
 NUMBERS = ["0", "6", "100", "0100", "1400", "65000", "99999999999999999999"]
 NAMES = ["x", "Tunnel0", "GigabitEthernet0/0", "Psk-1f07", "spoke1", "a!b", "address", "vrf"]
@@ -58,7 +59,7 @@ TEMPLATES = (
     + [("eigrp_cmd", "network A"), ("eigrp_cmd", "network A A")]
     + [("bgp_cmd", t) for t in BGP]
 )
-SLOTS = {"A": ADDRESSES, "N": NUMBERS, "W": NAMES}
+SLOTS = {"A": ADDRESSES * 3 + BAD_ADDRESSES, "N": NUMBERS, "W": NAMES}
 ANY_WORD = ADDRESSES + BAD_ADDRESSES + NUMBERS + NAMES + ODD + [
     w for _, t in TEMPLATES for w in t.split() if w not in SLOTS
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 
 import pytest
@@ -1238,3 +1239,36 @@ def test_guide_2547_over_dmvpn_hub_and_spoke() -> None:
     assert spoke.interfaces["Ethernet1/0"].vrf.value == "red"  # type: ignore[union-attr]
     vpnv4 = spoke.routing.bgp.address_families[0]  # type: ignore[union-attr]
     assert vpnv4.neighbors["10.0.0.1"].activate.span.line == 94  # type: ignore[union-attr]
+
+
+# --- the fast constructors of the builder ----------------------------------------------------
+
+
+def test_fast_constructors_make_the_same_objects_as_the_dataclasses() -> None:
+    from dmvpnlint.frontend.build import _at, _constructor, _span
+
+    span = _span("r1.cfg", 7)
+    assert type(span) is Span and span == Span("r1.cfg", 7)
+    assert hash(span) == hash(Span("r1.cfg", 7)) and repr(span) == repr(Span("r1.cfg", 7))
+    located = _at(ip("10.0.0.1"), span)
+    assert type(located) is L and located == L(ip("10.0.0.1"), Span("r1.cfg", 7))
+    with pytest.raises(AttributeError):
+        span.line = 8  # type: ignore[misc]  # still frozen
+
+    @dataclass(frozen=True, slots=True)
+    class Checked:
+        a: int
+        b: int
+
+        def __post_init__(self) -> None:
+            if self.a > self.b:
+                raise ValueError("a > b")
+
+    @dataclass(frozen=True)
+    class Unslotted:
+        a: int
+        b: int
+
+    for refused in (Device, Checked, Unslotted):  # their __init__ does more than set 2 slots
+        with pytest.raises(TypeError):
+            _constructor(refused)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -192,3 +194,36 @@ def test_parallel_path_gives_the_same_fleet(tmp_path: Path, monkeypatch: pytest.
     parallel = load_fleet([str(tmp_path)], jobs=2)
     assert parallel == sequential
     assert len(parallel.devices) == 6 and len(parallel.problems) == 1
+
+
+def _failing_worker(chunks: list[list[str]], results: Any) -> None:
+    results.put("ValueError: boom")
+
+
+def _silent_worker(chunks: list[list[str]], results: Any) -> None:
+    os._exit(3)
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the patched worker reaches the child process only through fork",
+)
+@pytest.mark.parametrize(
+    ("worker", "message"),
+    [
+        (_failing_worker, "front-end worker failed: ValueError: boom"),
+        (_silent_worker, "front-end worker exited early"),
+    ],
+)
+def test_a_failed_worker_falls_back_to_loading_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker: Any, message: str
+) -> None:
+    for i in range(5):
+        write(tmp_path, f"spoke{i}.cfg", SPOKE.replace("spoke1", f"spoke{i}"))
+    sequential = load_fleet([str(tmp_path)], jobs=1)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(loader, "_split_chunks", worker)
+    with pytest.raises(RuntimeError) as error:
+        loader._load_parallel(sorted(str(p) for p in tmp_path.iterdir()), 2)
+    assert str(error.value) == message
+    assert load_fleet([str(tmp_path)], jobs=2) == sequential  # the fallback, same fleet

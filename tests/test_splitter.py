@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dmvpnlint.frontend.splitter import Block, Line, split_config, strip_comment
+from dmvpnlint.frontend.splitter import Block, Line, SplitMemo, split_config, strip_comment
 
 
 def blocks(text: str) -> list[tuple[str, int, str]]:
@@ -316,3 +316,32 @@ def test_not_ios_text_has_no_known_command() -> None:
 
 def test_line_count_counts_physical_lines() -> None:
     assert split_config("a\nb\nc").line_count == 3
+
+
+def _shape(text: str, memo: SplitMemo | None = None) -> list[tuple[object, ...]]:
+    def encode(item: Line | Block) -> tuple[object, ...]:
+        if isinstance(item, Block):
+            return (item.kind, tuple(item.header), tuple(encode(c) for c in item.children))
+        return tuple(item)
+
+    split = split_config(text, memo)
+    return [split.known_commands, split.line_count, *(encode(b) for b in split.blocks)]
+
+
+def test_a_memo_shared_across_configs_changes_nothing() -> None:
+    """The memo keeps what a line is; what it does still depends on the block it follows."""
+    texts = [
+        "interface Tunnel0\nmpls ip\nrouter bgp 1\nmpls ip\n neighbor 1.2.3.4 remote-as 1\n",
+        "router bgp 1\nmpls ip\ninterface Tunnel0\nmpls ip\n",
+        "interface Tunnel0\n ip address 10.0.0.1 255.255.255.0\n exit\ninterface Tunnel0\n",
+        "router bgp 1\n address-family ipv4\n  neighbor 1.2.3.4 activate\n exit\n neighbor 1.2.3.4 remote-as 1\n",
+        "line vty 0 4\n no login\nip access-list extended X\n no login\n",
+        "banner motd #\n interface Tunnel9\n#\ninterface Tunnel0\n banner motd #\n",
+    ]
+    memo = SplitMemo()
+    for text in texts + texts[::-1]:
+        assert _shape(text, memo) == _shape(text)
+    assert _shape(texts[0], memo)[2:] == [
+        ("interface", (1, 0, "interface Tunnel0"), ((2, 0, "mpls ip"),)),
+        ("router_bgp", (3, 0, "router bgp 1"), ()),  # `mpls ip` is global there: bgp is over
+    ]

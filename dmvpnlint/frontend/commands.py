@@ -262,17 +262,26 @@ def lark_parse_line(start: str, text: str) -> ParseResult:
 
 
 class LineParser:
-    """Parses lines through a memo local to one loading run: (start, text) -> result."""
+    """Parses lines through a memo local to one loading run: (start, text) -> result.
 
-    __slots__ = ("memo",)
+    `lark_keys` lists, in order, the keys whose results came from lark: a worker process sends
+    only those to the process that builds the Devices, which redoes the fast-path lines itself
+    (cheaper than unpickling their ipaddress values).
+    """
+
+    __slots__ = ("memo", "lark_keys")
 
     def __init__(self) -> None:
         self.memo: dict[tuple[str, str], ParseResult] = {}
+        self.lark_keys: list[tuple[str, str]] = []
 
     def __call__(self, start: str, text: str) -> ParseResult:
         key = (start, text)
         found = self.memo.get(key)
         if found is None:
-            found = parse_line(start, text)
+            found = fast_parse(start, text)
+            if found is None:
+                found = lark_parse_line(start, text)
+                self.lark_keys.append(key)
             self.memo[key] = found
         return found

@@ -15,7 +15,9 @@ script may indent at will.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import NamedTuple
 
 from dmvpnlint.frontend.names import is_interface_keyword
@@ -298,16 +300,96 @@ class _Splitter:
         stack[-1].children.append(line)
 
 
-def split_config(text: str) -> SplitConfig:
-    """Split one config; never raises on any text.
+# What `_analyse` says a line is, before the open block is taken into account.
+_SKIP, _EXIT, _CLOSE, _BANNER, _COMMAND = range(5)
+
+_Analysis = tuple[int, int, str, str, bool, bool, bool, bool, "str | None", bool]
+_SKIPPED: _Analysis = (_SKIP, 0, "", "", False, False, False, False, None, False)
+_HEADERS = ("Building configuration", "Current configuration")
+
+
+def _analyse(raw: str) -> _Analysis:
+    """Everything about one physical line that does not depend on the open block.
+
+    (action, indent, text, first word, opens a block when indented, first word is global,
+    stays in an open irrelevant block at its header's indentation, is a `show run` header
+    line, the block kind it opens, is an `exit-*` line). Pure, so `SplitMemo` keeps it per
+    line text.
+    """
+    s = raw.rstrip()
+    if not s:
+        return _SKIPPED
+    st = s.lstrip() if raw[0] == " " else s  # only spaces indent (tabs are expanded)
+    c = st[0]
+    if c == "!" or (c == "`" and st.startswith("```")):
+        return _SKIPPED
+    indent = len(s) - len(st)
+    cut = st.find(" !")
+    if cut >= 0:
+        st = st[:cut].rstrip()
+        if not st:
+            return _SKIPPED
+    if c in "ecwdECWD" and len(st) <= 36 and st.lower() in SCRIPT_LINES:
+        action = _EXIT if st.lower() == "exit" else _CLOSE
+        return (action, indent, st, st, False, False, False, False, None, False)
+    space = st.find(" ")
+    first = st if space < 0 else st[:space]
+    if first == "banner":
+        return (_BANNER, indent, st, first, False, True, False, False, None, False)
+    is_global = _is_global(first)
+    return (
+        _COMMAND,
+        indent,
+        st,
+        first,
+        st.startswith(OPENERS),
+        is_global,
+        valid_child(None, st, first) or not is_global,
+        c in "BC" and st.startswith(_HEADERS),
+        classify(st, first),
+        first.startswith("exit-"),
+    )
+
+
+class SplitMemo:
+    """What the splitter has learned about line texts, shared by every config of one run.
+
+    Fleets repeat themselves: the second device's `service timestamps ...` or ` ip nhrp
+    holdtime 300` costs one dict lookup instead of a dozen string operations.
+    """
+
+    __slots__ = ("lines", "children")
+
+    def __init__(self) -> None:
+        self.lines: dict[str, _Analysis] = {}
+        # (open block kind, text) -> whether the text is a child command of that block kind
+        self.children: dict[tuple[str, str], bool] = {}
+
+    def valid_child(self, kind: str, text: str, first: str) -> bool:
+        key = (kind, text)
+        found = self.children.get(key)
+        if found is None:
+            found = self.children[key] = valid_child(kind, text, first)
+        return found
+
+
+_new_line = tuple.__new__  # Line(...) without NamedTuple's Python-level __new__
+
+
+def split_config(text: str, memo: SplitMemo | None = None) -> SplitConfig:
+    """Split one config; never raises on any text. `memo` shares line analyses across configs.
 
     The loop is written for speed: the lines of a block nobody needs cost one or two string
-    tests each (`skip_pad` says how deep a line must be indented to stay in that block), and
-    the open block is kept in local variables; only relevant lines become `Line` objects.
+    tests each (`skip_pad` says how deep a line must be indented to stay in that block), the
+    open block is kept in local variables, every other line is analysed once per distinct
+    text (`_analyse`), and only relevant lines become `Line` objects.
     """
     if "\t" in text:
         text = text.expandtabs(1)
     lines = text.split("\n")
+    if memo is None:
+        memo = SplitMemo()
+    analysed = memo.lines
     state = _Splitter()
     known = 0
     count = len(lines)
@@ -315,81 +397,71 @@ def split_config(text: str) -> SplitConfig:
     open_indent = -1  # indentation of the open block's header; -1: no block is open
     open_kind: str | None = None
     relevant = False
-    index = 0
-    while index < count:
-        raw = lines[index]
-        index += 1
+    # children.append of the open relevant block when it has no sub-blocks (the common case)
+    append_child: Callable[[Line | Block], None] | None = None
+    numbered = enumerate(lines, 1)
+    for index, raw in numbered:
         if not raw:
             continue
         c = raw[0]
-        if c == " ":
-            if skip_pad is not None and raw.startswith(skip_pad):
-                st = raw.lstrip()
-                if not st or (st[0] not in "!e`" and not st.startswith(OPENERS)):
-                    continue
-            s = raw.rstrip()
-            if not s:
-                continue
-            st = s.lstrip()
-            if st[0] == "!":
-                continue
-            indent = len(s) - len(st)
-        elif c == "!":
+        if c == "!":
             continue
-        else:
-            st = raw.rstrip()
-            if not st:
+        if c == " " and skip_pad is not None and raw.startswith(skip_pad):
+            st = raw.lstrip()
+            if not st or (st[0] not in "!e`" and not st.startswith(OPENERS)):
                 continue
-            indent = 0
-        # Slow path: a line that may open, close or belong to a relevant block.
-        c = st[0]
-        if c == "`" and st.startswith("```"):
-            continue
-        cut = st.find(" !")
-        if cut >= 0:
-            st = st[:cut].rstrip()
-            if not st:
+        found = analysed.get(raw)
+        if found is None:
+            found = analysed[raw] = _analyse(raw)
+        action, indent, st, first, opener, is_global, stays_none, header, kind, exit_ = found
+        if action != _COMMAND:
+            if action == _SKIP:
                 continue
-        if c in "ecwdECWD" and len(st) <= 36 and st.lower() in SCRIPT_LINES:
-            if st.lower() == "exit" and len(state.stack) > 1:
+            if action == _EXIT and len(state.stack) > 1:
                 state.exit()
-            else:
-                state.close()
-                open_indent, open_kind, relevant, skip_pad = -1, None, False, None
-            continue
-        space = st.find(" ")
-        first = st if space < 0 else st[:space]
-        if first == "banner":
-            known += 1
+                continue
             state.close()
             open_indent, open_kind, relevant, skip_pad = -1, None, False, None
-            index = _banner_end(lines, index - 1, st)
+            append_child = None
+            if action == _BANNER:
+                known += 1
+                end = _banner_end(lines, index - 1, st)
+                for _ in islice(numbered, end - index):
+                    pass
             continue
         if open_indent >= 0:
             if indent > open_indent:
-                stays = not st.startswith(OPENERS) or valid_child(open_kind, st, first)
+                stays = not opener or (
+                    stays_none if open_kind is None else memo.valid_child(open_kind, st, first)
+                )
             elif indent == open_indent:
-                stays = valid_child(open_kind, st, first) or not _is_global(first)
+                stays = (
+                    stays_none
+                    if open_kind is None
+                    else (not is_global or memo.valid_child(open_kind, st, first))
+                )
             else:  # left of an indented header: the block is over (YAML keys, prose)
                 stays = False
             if stays:
-                if relevant:
-                    stack = state.stack
-                    if len(stack) == 1 and open_kind not in SUB_BLOCKS and first[:5] != "exit-":
-                        stack[0].children.append(Line(index, indent, st))  # the common case
-                    else:
-                        state.child(Line(index, indent, st), first)
+                if append_child is not None:
+                    if not exit_:  # an `exit-*` line in a block without sub-blocks: nothing
+                        append_child(_new_line(Line, (index, indent, st)))
+                elif relevant:
+                    state.child(Line(index, indent, st), first)
                 continue
-        if c in "BC" and st.startswith(("Building configuration", "Current configuration")):
+        if header:
             continue
-        if _is_global(first):
+        if is_global:
             known += 1
-        open_kind = classify(st, first)
+        open_kind = kind
         open_indent = indent
-        relevant = open_kind is not None and open_kind != "global"
-        if open_kind is not None:
-            state.open(Line(index, indent, st), open_kind)
-        else:
+        relevant = kind is not None and kind != "global"
+        append_child = None
+        if kind is not None:
+            state.open(Line(index, indent, st), kind)
+            if relevant and kind not in SUB_BLOCKS:
+                append_child = state.stack[0].children.append
+        elif state.current is not None:
             state.close()
-        skip_pad = None if relevant else " " * (indent + 1)
+        skip_pad = None if relevant else (" " if indent == 0 else " " * (indent + 1))
     return SplitConfig(state.blocks, known, count)
