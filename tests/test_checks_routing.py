@@ -287,7 +287,7 @@ def test_overlapping_site_prefixes(tmp_path: Path) -> None:
     ]
     by_device = {f.device: f.message for f in findings}
     assert by_device["spoke2"] == (
-        "spoke2 GigabitEthernet0/1 attaches 192.168.2.128/25, a prefix overlapping 192.168.0.0/16 on "
+        "spoke2 GigabitEthernet0/1 attaches 192.168.2.129/25, a prefix overlapping 192.168.0.1/16 on "
         f"hub2 GigabitEthernet0/1 ({tmp_path}/hub2.cfg:{line_of(files['hub2.cfg'], '192.168.0.1 255.255.0.0')}) "
         "in the global table: traffic for one site is routed to the other"
     )
@@ -353,3 +353,13 @@ def test_uncovered_address_is_the_lowest_host_no_statement_covers(pairs: list[tu
 @given(addresses, addresses, st.one_of(st.none(), addresses))
 def test_fast_match_is_the_wildcard_set(x: IPv4Address, base: IPv4Address, wildcard: IPv4Address | None) -> None:
     assert wildcard_match(int(x), base, wildcard) == WildcardSet.of(base, wildcard).contains(x)
+
+
+def test_one_segment_shared_by_two_routers_is_not_overlap(tmp_path: Path) -> None:
+    files = clean_fleet()
+    files["hub2.cfg"] = edit(files["hub2.cfg"], "ip address 192.168.254.1 255.255.255.0", "ip address 192.168.0.2 255.255.255.0")
+    assert lint_files(tmp_path, files, select=["DMV510"]) == []
+    files["spoke2.cfg"] = edit(files["spoke2.cfg"], "ip address 192.168.3.1 255.255.255.0", "ip address 192.168.0.1 255.255.255.0")
+    findings = lint_files(tmp_path / "b", files, select=["DMV510"])
+    assert [(f.device, f.line) for f in findings] == [("spoke2", line_of(files["spoke2.cfg"], "192.168.0.1 255"))]
+    assert "attaches 192.168.0.1/24, the same prefix and address as 192.168.0.1/24 on hub1" in findings[0].message

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from dmvpnlint.addrspace import WildcardSet, overlapping, uncovered_address, wildcard_match
 from dmvpnlint.checks.common import at, related, where
@@ -612,9 +612,10 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def _lan_interfaces(device: Device) -> Iterator[tuple[Interface, IPv4Network, Span]]:
-    """The prefixes a site attaches: addresses of interfaces that are not tunnels, not a
-    tunnel's source (the NBMA side), not NAT outside and not in a tunnel's front-door VRF."""
+def _lan_interfaces(device: Device) -> Iterator[tuple[Interface, IPv4Interface, Span]]:
+    """The addresses a site attaches: those of interfaces that are not tunnels, not a tunnel's
+    source (the NBMA side), not NAT outside, not shut down and not in a tunnel's front-door
+    VRF."""
     sources: set[str] = set()
     front_door: set[str] = set()
     for interface in device.interfaces.values():
@@ -637,32 +638,38 @@ def _lan_interfaces(device: Device) -> Iterator[tuple[Interface, IPv4Network, Sp
         for located in (interface.address, *interface.secondary_addresses):
             if str(located.value.ip) in sources:
                 continue
-            yield interface, located.value.network, located.span
+            yield interface, located.value, located.span
+
+
+Attached = tuple[Device, Interface, IPv4Interface, Span]
 
 
 @check("DMV510", Scope.FLEET)
 def overlapping_site_prefixes(ctx: LintContext) -> Iterator[Hit]:
-    by_vrf: defaultdict[str, list[tuple[IPv4Network, tuple[Device, Interface, IPv4Network, Span]]]]
-    by_vrf = defaultdict(list)
+    by_vrf: defaultdict[str, list[tuple[IPv4Network, Attached]]] = defaultdict(list)
     for device in ctx.fleet.devices:
         if not device.dmvpn_tunnels():
             continue
-        for interface, network, span in _lan_interfaces(device):
+        for interface, address, span in _lan_interfaces(device):
             vrf = interface.vrf.value if interface.vrf else ""
-            by_vrf[vrf].append((network, (device, interface, network, span)))
+            by_vrf[vrf].append((address.network, (device, interface, address, span)))
     for vrf, items in sorted(by_vrf.items()):
         for later, earlier in overlapping(items):
-            device, interface, network, span = later
-            other, other_if, other_net, other_span = earlier
+            device, interface, address, span = later
+            other, other_if, other_address, other_span = earlier
             if device is other:
                 continue
-            same = "the same prefix as" if network == other_net else "a prefix overlapping"
+            network, other_net = address.network, other_address.network
+            if network == other_net and address.ip != other_address.ip:
+                continue  # two routers on one segment (a dual-router site, a transit link)
+            same = ("the same prefix and address as" if network == other_net
+                    else "a prefix overlapping")
             in_vrf = f"VRF {vrf}" if vrf else "the global table"
             yield Hit(
                 device=device.name,
                 span=span,
-                message=(f"{device.name} {interface.name} attaches {network}, {same} "
-                         f"{other_net} on {other.name} {other_if.name} ({at(other_span)}) in "
+                message=(f"{device.name} {interface.name} attaches {address}, {same} "
+                         f"{other_address} on {other.name} {other_if.name} ({at(other_span)}) in "
                          f"{in_vrf}: traffic for one site is routed to the other"),
                 related=(Related(other.name, other_span),),
                 hint="renumber one site, or put the two sites in different VRFs",
