@@ -305,7 +305,7 @@ addresses = st.integers(0, 2**32 - 1).map(IPv4Address)
 networks = st.builds(lambda a, n: IPv4Network(f"{a}/{n}", strict=False), addresses, st.integers(8, 32))
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(addresses, addresses, addresses)
 def test_wildcard_membership_agrees_with_z3(base: IPv4Address, wildcard: IPv4Address, x: IPv4Address) -> None:
     s = WildcardSet.of(base, wildcard)
@@ -341,7 +341,7 @@ def test_sweep_reports_every_overlapping_prefix_once(nets: list[IPv4Network]) ->
             assert i in touched
 
 
-@settings(max_examples=30)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 255), st.integers(0, 255)), max_size=4))
 def test_uncovered_address_is_the_lowest_host_no_statement_covers(pairs: list[tuple[int, int]]) -> None:
     network = IPv4Network("10.1.2.0/24")
