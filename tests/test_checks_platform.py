@@ -355,3 +355,14 @@ def test_broken_cat6500_sample_trips_every_platform_rule() -> None:
 
     _, findings = lint_paths([str(REPO / "samples" / "broken-cat6500")], select=["DMV4"])
     assert sorted({f.rule for f in findings}) == [f"DMV4{n:02d}" for n in range(1, 12)]
+
+
+def test_node_behind_nat_before_nat_transparency(tmp_path: Path) -> None:
+    files = fleet(spoke2={"ios": '"12.3(4)T"', "nat": "{outside: 198.51.100.9, type: static}"})
+    findings = lint_files(tmp_path, files, select=["DMV410"])
+    nat = [f for f in findings if "NAT-Transparency" in f.message]
+    assert [(f.device, Path(f.file).name, f.line) for f in nat] == [("spoke2", "inventory.yaml", inv_line(files, "nat:"))]
+    assert nat[0].message.startswith(
+        "behind NAT (outside 198.51.100.9) on spoke2: NAT-Transparency Aware DMVPN (a node behind "
+        "NAT) came in 12.3(6) or 12.3(7)T or 12.2(18)SXE, and spoke2 runs 12.3(4)T"
+    )
