@@ -57,14 +57,21 @@ class Cloud:
 
     id: str
     members: tuple[Member, ...]
+    # split once: checks ask for a 10,000-spoke cloud's hubs and spokes many times per run
+    _hubs: tuple[Member, ...] = field(init=False, repr=False, compare=False)
+    _spokes: tuple[Member, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hubs", tuple(m for m in self.members if m.role == "hub"))
+        object.__setattr__(self, "_spokes", tuple(m for m in self.members if m.role == "spoke"))
 
     @property
     def hubs(self) -> tuple[Member, ...]:
-        return tuple(m for m in self.members if m.role == "hub")
+        return self._hubs
 
     @property
     def spokes(self) -> tuple[Member, ...]:
-        return tuple(m for m in self.members if m.role == "spoke")
+        return self._spokes
 
 
 TargetKind = Literal["nhs", "map", "multicast", "destination"]
@@ -192,6 +199,7 @@ class Topology:
     _cloud_of: dict[TunnelRef, Cloud] = field(default_factory=dict)
     _links_from: dict[TunnelRef, list[Link]] = field(default_factory=dict)
     _nhs_clients: dict[TunnelRef, list[TunnelRef]] = field(default_factory=dict)
+    _tunnels_of: dict[str, list[TunnelRef]] = field(default_factory=dict)
 
     def cloud_of(self, device: str, interface: str) -> Cloud | None:
         return self._cloud_of.get(TunnelRef(device, interface))
@@ -208,6 +216,11 @@ class Topology:
 
     def hubs(self) -> Iterator[TunnelRef]:
         return (ref for ref, role in self.roles.items() if role == "hub")
+
+    def tunnels_of(self, device: str) -> list[TunnelRef]:
+        """A device's DMVPN tunnels in config order (`Device.dmvpn_tunnels()` as references,
+        without testing every interface of the device again)."""
+        return self._tunnels_of.get(device, [])
 
 
 def _pick(candidates: Iterable[TunnelRef], role_of: dict[TunnelRef, Role]) -> tuple[TunnelRef, ...]:
@@ -248,11 +261,13 @@ def build_topology(fleet: Fleet) -> Topology:
     by_ip: defaultdict[IPAddress, list[TunnelRef]] = defaultdict(list)
     by_nbma: defaultdict[IPAddress, list[TunnelRef]] = defaultdict(list)
     tunnels: list[tuple[TunnelRef, Interface]] = []
+    tunnels_of: defaultdict[str, list[TunnelRef]] = defaultdict(list)
 
     for device in fleet.devices:
         for interface in device.dmvpn_tunnels():
             ref = TunnelRef(device.name, interface.name)
             tunnels.append((ref, interface))
+            tunnels_of[device.name].append(ref)
             graph.add_node(ref)
             roles[ref] = infer_role(device, interface)
             nbma[ref] = resolve_nbma(device, interface)
@@ -310,6 +325,7 @@ def build_topology(fleet: Fleet) -> Topology:
         _cloud_of=cloud_of,
         _links_from=dict(links_from),
         _nhs_clients={hub: list(spokes) for hub, spokes in nhs_clients.items()},
+        _tunnels_of=dict(tunnels_of),
     )
 
 

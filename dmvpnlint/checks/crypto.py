@@ -24,6 +24,7 @@ from dmvpnlint.checks.crypto_model import (
     key_for,
     proofs,
     seen_address,
+    signature_id,
 )
 from dmvpnlint.engine.findings import Hit, Scope, Severity
 from dmvpnlint.engine.registry import check
@@ -50,12 +51,16 @@ def _members(ctx: LintContext, cloud: Cloud) -> tuple[list[TunnelRef], list[Tunn
     return hubs, spokes
 
 
-def _groups(ctx: LintContext, refs: list[TunnelRef]) -> dict[tuple[object, ...], list[TunnelRef]]:
-    groups: dict[tuple[object, ...], list[TunnelRef]] = defaultdict(list)
-    table = crypto_table(ctx)
+def _groups(ctx: LintContext, refs: list[TunnelRef]) -> dict[int, list[TunnelRef]]:
+    """The tunnels grouped by effective crypto (`signature_id`), groups and members in the
+    order of `refs`."""
+    groups: dict[int, list[TunnelRef]] = defaultdict(list)
+    ids: dict[TunnelRef, int] = ctx.derived.setdefault("signature_ids", {})  # type: ignore[assignment]
     for ref in refs:
-        tc = table.get(ref) or crypto_of(ctx, ref)
-        groups[tc.signature].append(ref)
+        number = ids.get(ref)
+        if number is None:
+            number = signature_id(ctx, ref)  # fills `ids`
+        groups[number].append(ref)
     return groups
 
 
@@ -356,7 +361,11 @@ def weak_crypto(ctx: LintContext, device: Device) -> Iterator[Hit]:
         enc = policy.encryption.value.lower().split()[0] if policy.encryption else "des"
         hsh = policy.hash.value.lower() if policy.hash else "sha"
         grp = str(policy.group.value) if policy.group else "1"
-        weak = [w for w, v in (("encryption", enc), ("hash", hsh)) if v in WEAK_IKE]
+        weak = []
+        if enc in WEAK_IKE:
+            weak.append("encryption")
+        if hsh in WEAK_IKE:
+            weak.append("hash")
         if grp in WEAK_GROUPS:
             weak.append("group")
         for name in weak:

@@ -168,13 +168,12 @@ def duplicate_nbma_address(ctx: LintContext) -> Iterator[Hit]:
             address: IPAddress = nat.outside
             span = nat.span
         else:
-            _, interface = ctx.interface(ref)
             source = device.interfaces.get(nbma.source_interface) if nbma.source_interface else None
             if source is None or source.address is None:
                 continue
             address, span = source.address.value.ip, source.address.span
         entries = by_address[address]
-        if all(d.name != device.name for d, _, _ in entries):
+        if not entries or all(d.name != device.name for d, _, _ in entries):
             entries.append((device, span, ref))
     for address, entries in by_address.items():
         if len(entries) < 2:

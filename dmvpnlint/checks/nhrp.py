@@ -46,10 +46,13 @@ def nhs_not_a_hub(ctx: LintContext, device: Device, interface: Interface) -> Ite
     if not interface.is_dmvpn or not _fleet_has_hubs(ctx):
         return
     topo = ctx.topology
+    roles = topo.roles
     for link in topo.links_from(device.name, interface.name):
         target = link.target
         if target.kind != "nhs" or target.tunnel_ip is None:
             continue
+        if link.matched in ("both", "tunnel") and any(roles[h] == "hub" for h in link.hubs):
+            continue  # resolved by tunnel address to another device's hub: the usual case
         hubs_there = [
             r for r in topo.by_tunnel_ip.get(target.tunnel_ip, ())
             if r.device != device.name and topo.roles[r] == "hub"
@@ -255,21 +258,27 @@ def hub_multicast_dynamic_missing(
 @check("DMV117", Scope.DEVICE, needs=("dmvpn",))
 def single_nhs(ctx: LintContext, device: Device) -> Iterator[Hit]:
     topo = ctx.topology
+    name = device.name
     first_nhs = None
     hub_devices: set[str] = set()
     unresolved: set[object] = set()
-    for interface in device.dmvpn_tunnels():
-        if topo.role_of(device.name, interface.name) != "spoke" or interface.nhrp is None:
+    roles, interfaces = topo.roles, device.interfaces
+    for ref in topo.tunnels_of(name):  # device.dmvpn_tunnels(), in the same order
+        interface = interfaces[ref.interface]
+        nhrp = interface.nhrp
+        if nhrp is None or roles[ref] != "spoke":
             continue
-        for nhs in interface.nhrp.nhs:
-            first_nhs = first_nhs or (interface, nhs)
-        for link in topo.links_from(device.name, interface.name):
-            if link.target.kind != "nhs":
+        if first_nhs is None and nhrp.nhs:
+            first_nhs = (interface, nhrp.nhs[0])
+        for link in topo.links_from(name, interface.name):
+            target = link.target
+            if target.kind != "nhs":
                 continue
             if link.hubs:
-                hub_devices.update(h.device for h in link.hubs)
+                for hub in link.hubs:
+                    hub_devices.add(hub.device)
             else:
-                unresolved.add(link.target.tunnel_ip or link.target.nbma)
+                unresolved.add(target.tunnel_ip or target.nbma)
     if first_nhs is None or len(hub_devices) + len(unresolved) != 1:
         return
     interface, nhs = first_nhs

@@ -223,7 +223,8 @@ def cloud_identity_reused(ctx: LintContext, device: Device) -> Iterator[Hit]:
         ca, cb = topo.cloud_of(device.name, a.name), topo.cloud_of(device.name, b.name)
         return ca is not None and cb is not None and ca.id != cb.id
 
-    for interface in device.dmvpn_tunnels():
+    for ref in topo.tunnels_of(device.name):  # device.dmvpn_tunnels(), in the same order
+        interface = device.interfaces[ref.interface]
         nhrp = interface.nhrp
         if nhrp is None:
             continue

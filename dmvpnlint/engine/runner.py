@@ -81,18 +81,23 @@ def _plan(entries: list[_Entry], have: frozenset[str]) -> list[_Entry]:
     return [e for e in entries if e[0].needs <= have]
 
 
-def _interface_facts(device_nat: bool, interface: Interface, role: str | None) -> frozenset[str]:
-    facts = set()
-    if interface.is_dmvpn:
-        facts.add("dmvpn")
+# what the runner knows of a tunnel: (DMVPN, its role, protected, device behind NAT)
+_TunnelFacts = tuple[bool, "str | None", bool, bool]
+
+
+def _facts_names(facts: _TunnelFacts) -> frozenset[str]:
+    """The `Check.needs` names that hold for a tunnel with these facts."""
+    dmvpn, role, protected, nat = facts
+    names = set()
+    if dmvpn:
+        names.add("dmvpn")
         if role is not None:
-            facts.add(role)
-    tunnel = interface.tunnel
-    if tunnel is not None and tunnel.protection is not None:
-        facts.add("protected")
-    if device_nat:
-        facts.add("nat")
-    return frozenset(facts)
+            names.add(role)
+    if protected:
+        names.add("protected")
+    if nat:
+        names.add("nat")
+    return frozenset(names)
 
 
 def run(
@@ -137,7 +142,7 @@ def run(
     device_entries, interface_entries = by_scope[Scope.DEVICE], by_scope[Scope.INTERFACE]
     # the checks to call for each combination of facts, built on first use (a handful per run)
     device_plans: dict[frozenset[str], list[_Entry]] = {}
-    interface_plans: dict[frozenset[str], list[_Entry]] = {}
+    interface_plans: dict[_TunnelFacts, list[_Entry]] = {}
     roles = ctx.topology.roles
     for device in ctx.fleet.devices:
         name = device.name
@@ -148,8 +153,15 @@ def run(
         if interface_entries or device_entries:
             for interface in device.interfaces.values():
                 if interface.name.startswith("Tunnel"):
-                    facts = _interface_facts(nat, interface, roles.get(TunnelRef(name, interface.name)))
-                    dmvpn = dmvpn or "dmvpn" in facts
+                    is_dmvpn = interface.is_dmvpn
+                    tunnel = interface.tunnel
+                    facts: _TunnelFacts = (
+                        is_dmvpn,
+                        roles.get(TunnelRef(name, interface.name)) if is_dmvpn else None,
+                        tunnel is not None and tunnel.protection is not None,
+                        nat,
+                    )
+                    dmvpn = dmvpn or is_dmvpn
                     tunnels.append((interface, facts))
         if device_entries:
             have = frozenset(x for x, on in (("dmvpn", dmvpn), ("nat", nat)) if on)
@@ -167,7 +179,7 @@ def run(
         for interface, facts in tunnels:
             plan = interface_plans.get(facts)
             if plan is None:
-                plan = interface_plans[facts] = _plan(interface_entries, facts)
+                plan = interface_plans[facts] = _plan(interface_entries, _facts_names(facts))
             for c, function, rule, override in plan:
                 try:
                     for hit in function(ctx, device, interface):
