@@ -64,6 +64,15 @@ def _groups(ctx: LintContext, refs: list[TunnelRef]) -> dict[int, list[TunnelRef
     return groups
 
 
+def _cloud_direct_spokes(ctx: LintContext, cloud: Cloud) -> list[TunnelRef]:
+    """`_direct_spokes` of a cloud's spokes, once per cloud and run (DMV202, DMV204, DMV205)."""
+    table: dict[str, list[TunnelRef]] = ctx.derived.setdefault("direct_spokes", {})  # type: ignore[assignment]
+    found = table.get(cloud.id)
+    if found is None:
+        found = table[cloud.id] = _direct_spokes(ctx, _members(ctx, cloud)[1])
+    return found
+
+
 def _direct_spokes(ctx: LintContext, spokes: list[TunnelRef]) -> list[TunnelRef]:
     """Spokes that build spoke-to-spoke tunnels: multipoint GRE (Phase 2/3)."""
     out = []
@@ -79,12 +88,12 @@ def _peer_pairs(ctx: LintContext, cloud: Cloud) -> Iterator[tuple[TunnelRef, lis
     """(peer, spokes that must negotiate with it) for hubs and, in Phase 2/3, one spoke of each
     group; each spoke group appears once per peer: linear in the fleet, quadratic only in the
     number of distinct crypto configurations."""
-    hubs, spokes = _members(ctx, cloud)
+    hubs, _ = _members(ctx, cloud)
     hub_set = set(hubs)
     for hub in hubs:
         clients = [s for s in ctx.topology.nhs_clients(hub.device, hub.interface) if s not in hub_set]
         yield hub, clients
-    groups = list(_groups(ctx, _direct_spokes(ctx, spokes)).values())
+    groups = list(_groups(ctx, _cloud_direct_spokes(ctx, cloud)).values())
     for i, group in enumerate(groups):
         for other in groups[i + 1:]:
             yield other[0], group
@@ -286,8 +295,7 @@ def ike_key_mismatch(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
 
 @check("DMV205", Scope.CLOUD)
 def spoke_to_spoke_auth(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
-    _, spokes = _members(ctx, cloud)
-    direct = sorted(_direct_spokes(ctx, spokes))
+    direct = sorted(_cloud_direct_spokes(ctx, cloud))
     if len(direct) < 2:
         return
     table = crypto_table(ctx)

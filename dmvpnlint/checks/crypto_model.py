@@ -421,7 +421,16 @@ def proofs(ctx: LintContext) -> ProofCache:
 
 def seen_address(ctx: LintContext, ref: TunnelRef) -> IPAddress | None:
     """The address peers see a tunnel's packets come from: the NAT outside address when the
-    inventory gives one, else the tunnel source's address (None when unknown)."""
+    inventory gives one, else the tunnel source's address (None when unknown). Worked out once
+    per tunnel and run: each spoke is asked for by each of its hubs and by its neighbour."""
+    table: dict[TunnelRef, IPAddress | None] = ctx.derived.setdefault("seen_address", {})  # type: ignore[assignment]
+    if ref in table:
+        return table[ref]
+    found = table[ref] = _seen_address(ctx, ref)
+    return found
+
+
+def _seen_address(ctx: LintContext, ref: TunnelRef) -> IPAddress | None:
     device = ctx.devices[ref.device]
     if device.inventory.nat is not None:
         return device.inventory.nat.outside
