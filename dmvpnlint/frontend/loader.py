@@ -6,10 +6,10 @@ Usage errors (a path that does not exist, a bad inventory, nothing readable at a
 name, inventory device without its config) so that one broken file never hides the findings of
 the other 9,999 devices.
 
-Big fleets are read, split and parsed by two worker processes over small chunks of files while
-this process builds the Devices of the chunks already done; each worker keeps its own splitter
-and (start symbol, text) memos for all its chunks. Small fleets stay in this process, where
-worker processes cost more than they save.
+With `jobs=2`, big fleets are read, split and parsed by worker processes over small chunks of
+files while this process builds the Devices of the chunks already done; each worker keeps its
+own splitter and (start symbol, text) memos for all its chunks. By default, and for small
+fleets always, everything happens in this process, which costs the least CPU time.
 """
 
 from __future__ import annotations
@@ -35,7 +35,12 @@ INVENTORY_NAMES: tuple[str, ...] = ("inventory.yaml", "inventory.yml")
 # Below this many files one process is faster: starting workers and sending blocks back costs
 # more than they save (1,000 spokes: 0.38 s in-process, 0.6 s with two workers).
 PARALLEL_MIN_FILES = 2000
-WORKERS = 2
+# Worker processes when the caller does not say (`jobs`). One: since the splitter memo and the
+# fast path, a single process needs 3.3 s of CPU for 10,000 spokes and two workers plus this
+# process 5.5 s (this process alone still builds every Device: 2.9 s). On a 2-core machine
+# that other jobs also use, one process is faster (3.4-4.1 s against 5.0-5.6 s measured);
+# see benchmarks/README.md, "Front end".
+WORKERS = 1
 _SNIFF_BYTES = 8192
 
 
@@ -414,7 +419,8 @@ def load_fleet(
     """Load every config under `paths` (files or directories) into a Fleet.
 
     Raises InputError for usage errors only; per-file trouble is in `Fleet.problems`.
-    `jobs` caps the worker processes (default 2; 1 keeps everything in this process).
+    `jobs` is the number of worker processes (default `WORKERS`, one: everything in this
+    process; 2 reads and splits big fleets in two workers while this process builds).
     """
     if not paths:
         raise InputError("no configuration path given")
