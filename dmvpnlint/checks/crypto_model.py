@@ -415,8 +415,12 @@ def signature_id(ctx: LintContext, ref: TunnelRef) -> int:
 
 
 def proofs(ctx: LintContext) -> ProofCache:
-    """The run's z3 proof cache."""
-    return ctx.derived.setdefault("proofs", ProofCache())  # type: ignore[return-value]
+    """The run's z3 proof cache (made on first use: DMV601 asks for it once per tunnel, and a
+    `setdefault` would build a throw-away cache each time)."""
+    found = ctx.derived.get("proofs")
+    if found is None:
+        found = ctx.derived["proofs"] = ProofCache()
+    return found  # type: ignore[return-value]
 
 
 def seen_address(ctx: LintContext, ref: TunnelRef) -> IPAddress | None:
