@@ -232,7 +232,7 @@ def _receive(results: Any, process: Any) -> _ChunkResult:
     """The next result of one worker; RuntimeError if it failed or died without a word."""
     while True:
         try:
-            result = results.get(timeout=1.0)
+            result = results.get(timeout=0.25)
         except queue.Empty:
             if not process.is_alive():
                 raise RuntimeError("front-end worker exited early") from None
