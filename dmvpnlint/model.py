@@ -279,6 +279,7 @@ class Interface:
     if_state_nhrp: L[bool] | None = None
     tunnel: Tunnel | None = None
     nhrp: Nhrp | None = None
+    ipv6_ospf_area: L[tuple[int, str]] | None = None  # `ipv6 ospf <pid> area <area>`
 
     @property
     def is_tunnel(self) -> bool:
@@ -507,6 +508,11 @@ class BgpAfNeighbor:
     send_community: L[str] | None = None  # "standard" | "extended" | "both"
     route_reflector_client: L[bool] | None = None
     route_maps: tuple[L[tuple[str, str]], ...] = ()  # (name, "in"|"out")
+    # Set only in a VRF address family (`address-family ipv4 vrf X`), where IOS keeps the
+    # neighbor apart from the global ones: a VRF neighbor is not a global BGP neighbor.
+    remote_as: L[str] | None = None
+    update_source: L[str] | None = None
+    peer_group: L[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -614,6 +620,26 @@ class InventoryFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppression:
+    """One `! dmvpnlint: ...` comment of a config, resolved to the lines it covers.
+
+    Kept in the model (not applied by the front end) because whether it is used is only known
+    after every check ran: the engine applies them and reports the unused ones (DMV006).
+    `kind`: "line" (the next command), "block" (a whole block), "range" (disable ... enable),
+    "file" (disable-file), "enable" (the end of a range; `first` is 0 when it ends none) or
+    "invalid" (`problem` says why). `rules` are ids or prefixes; () means every rule.
+    """
+
+    span: Span
+    kind: Literal["line", "block", "range", "file", "enable", "invalid"]
+    rules: tuple[str, ...] = ()
+    reason: str = ""
+    first: int = 0  # first and last covered line (inclusive); 0 when nothing is covered
+    last: int = 0
+    problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Device:
     """One router: its config file's facts plus the inventory's."""
 
@@ -635,6 +661,9 @@ class Device:
     other_references: frozenset[tuple[str, str]] = frozenset()
     inventory: InventoryFacts = field(default_factory=InventoryFacts)
     line_count: int = 0
+    # `! dmvpnlint: disable=...` comments (issue 5); the engine applies them after the checks
+    suppressions: tuple[Suppression, ...] = ()
+    logging_dmvpn: L[bool] | None = None  # `logging dmvpn` (global): DMVPN syslog messages
 
     @property
     def release(self) -> Release | None:

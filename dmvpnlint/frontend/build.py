@@ -281,6 +281,9 @@ INTERFACE_HANDLERS: dict[str, _InterfaceHandler] = {
     "no_next_hop_self": _eigrp_setting("next_hop_self_eigrp", False),
     "ospf_network": _set("fields", "ospf_network"),
     "ospf_area": _put("fields", "ospf_area", lambda cmd, span: _at((cmd[1], cmd[2]), span)),
+    "ipv6_ospf_area": _put(
+        "fields", "ipv6_ospf_area", lambda cmd, span: _at((cmd[1], cmd[2]), span)
+    ),
     "pim": _set("fields", "pim"),
     "service_policy": _append(
         "lists", "service_policies", lambda cmd, span: _at(f"{cmd[1]} {cmd[2]}", span)
@@ -459,6 +462,8 @@ class DeviceBuilder:
             self.crypto["isakmp_nat_keepalive"] = _at(cmd[1], span)
         elif tag == "mls_mpls_tunnel_recir":
             self.device["mls_mpls_tunnel_recir"] = _at(True, span)
+        elif tag == "logging_dmvpn":
+            self.device["logging_dmvpn"] = _at(True, span)
         else:
             return False
         return True
@@ -672,10 +677,15 @@ class DeviceBuilder:
                 _, _unicast, vrf, asn = cmd
                 context = f"{block.header.text} / {child.header.text}"
                 target = process
+                networks = vrf_networks
                 if named:
+                    # named mode: one process per address family, with its own VRF networks
                     target = _Named(self.span(child.header), {"asn": asn, "name": word})
                     self.eigrp.append(target)
-                self._eigrp_af(child, target, vrf, vrf_networks, context, named)
+                    networks = {}
+                self._eigrp_af(child, target, vrf, networks, context, named)
+                if named and networks:
+                    target.fields["vrf_networks"] = {k: tuple(v) for k, v in networks.items()}
             else:
                 self._eigrp_command(process, cmd, self.span(child))
         if named and not any(p.fields.get("name") == word for p in self.eigrp):
@@ -698,7 +708,7 @@ class DeviceBuilder:
                     self._af_interface(process, child, cmd[1], f"{context} / {child.header.text}")
                 continue
             span = self.span(child)
-            if cmd[0] == "eigrp_network" and vrf is not None and not named:
+            if cmd[0] == "eigrp_network" and vrf is not None:
                 wildcard = cmd[2]
                 vrf_networks.setdefault(vrf, []).append(
                     model.NetworkStatement(cmd[1], wildcard, span)
@@ -785,6 +795,17 @@ class DeviceBuilder:
     ) -> None:
         family, neighbors = af
         tag = cmd[0]
+        if family.fields.get("vrf") is not None and tag in _BGP_VRF_NEIGHBOR_FIELDS:
+            # a VRF neighbor lives in its address family only, never among the global ones
+            neighbor = neighbors.get(cmd[1])
+            if neighbor is None:
+                neighbor = neighbors[cmd[1]] = _Named(span, {"address": _addr_or_text(cmd[1])})
+            value = cmd[2]
+            if tag == "bgp_update_source":
+                value = normalize_interface(value)
+            if value is not None:
+                neighbor.fields[_BGP_VRF_NEIGHBOR_FIELDS[tag]] = _at(value, span)
+            return
         if tag == "bgp_redistribute":
             family.add("redistribute", _at(cmd[1], span))
             return
@@ -931,6 +952,14 @@ class DeviceBuilder:
             line_count=line_count,
             **self.device,
         )
+
+
+# Neighbor commands that, inside `address-family ipv4 vrf X`, set the AF neighbor's own field.
+_BGP_VRF_NEIGHBOR_FIELDS: dict[str, str] = {
+    "bgp_remote_as": "remote_as",
+    "bgp_update_source": "update_source",
+    "bgp_peer_group": "peer_group",
+}
 
 
 _BLOCK_HANDLERS: dict[str, Callable[[DeviceBuilder, Block, tuple[Any, ...]], None]] = {

