@@ -9,6 +9,7 @@ from dmvpnlint.checks import ALL_CHECKS
 from dmvpnlint.checks.crypto_model import proofs
 from dmvpnlint.cli import main
 from dmvpnlint.engine import load_rules, select_rules
+from dmvpnlint.engine.findings import fingerprint
 from dmvpnlint.engine.runner import LintContext, run
 from dmvpnlint.frontend import load_fleet
 from dmvpnlint.topology import build_topology
@@ -120,6 +121,19 @@ def test_wildcard_key_and_long_nhrp_string(tmp_path: Path) -> None:
     assert hits(found, "DMV206") == [("hub1", "hub1.cfg", line_of(files["hub1.cfg"], "crypto isakmp key"))]
     assert hits(found, "DMV209") == [("hub1", "hub1.cfg", line_of(files["hub1.cfg"], "ip nhrp authentication"))]
     assert "11 characters" in [f for f in found if f.rule == "DMV209"][0].message
+    # the fingerprint names the key's kind, address and mask, never its line
+    assert [f.fingerprint for f in found if f.rule == "DMV206"] == [
+        fingerprint("DMV206", "hub1", ("isakmp key", "0.0.0.0", "0.0.0.0"))]
+
+
+def test_wildcard_key_in_a_keyring_is_named_by_its_keyring(tmp_path: Path) -> None:
+    files = clean_fleet()
+    files["hub1.cfg"] = edit(files["hub1.cfg"], f"crypto isakmp key {PSK} address 203.0.113.0 255.255.255.0",
+                             f"crypto keyring SPOKES\n pre-shared-key address 0.0.0.0 key {PSK}")
+    found = lint_files(tmp_path, files, ["DMV206"])
+    assert hits(found, "DMV206") == [("hub1", "hub1.cfg", line_of(files["hub1.cfg"], "pre-shared-key address"))]
+    assert [f.fingerprint for f in found] == [
+        fingerprint("DMV206", "hub1", ("keyring SPOKES", "0.0.0.0", "no mask"))]
 
 
 def test_a_large_fleet_with_one_crypto_config_asks_z3_once_per_question(tmp_path: Path) -> None:

@@ -323,10 +323,12 @@ def spoke_to_spoke_auth(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
 
 @check("DMV206", Scope.DEVICE)
 def wildcard_psk(ctx: LintContext, device: Device) -> Iterator[Hit]:
-    keys = list(device.crypto.isakmp_keys)
-    for keyring in device.crypto.keyrings.values():
-        keys.extend(keyring.keys)
-    for key in keys:
+    # the fingerprint names the key by where it lives and what it covers, never by its line:
+    # baselines and SARIF must survive an edit above it
+    keys = [("isakmp key", key) for key in device.crypto.isakmp_keys]
+    for name, keyring in device.crypto.keyrings.items():
+        keys.extend((f"keyring {name}", key) for key in keyring.keys)
+    for kind, key in keys:
         if key.wildcard:
             yield Hit(
                 device=device.name,
@@ -336,7 +338,7 @@ def wildcard_psk(ctx: LintContext, device: Device) -> Iterator[Hit]:
                     "who learns it from one compromised router can join the cloud"
                 ),
                 hint="use certificates (rsa-sig) for DMVPN, or keys bound to address ranges",
-                subject=(str(key.span.line),),
+                subject=(kind, str(key.address), str(key.mask) if key.mask is not None else "no mask"),
             )
 
 
