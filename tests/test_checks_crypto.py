@@ -113,6 +113,18 @@ def test_host_keys_stop_spoke_to_spoke(tmp_path: Path) -> None:
     assert hits(found, "DMV205") == [("spoke1", "spoke1.cfg", 8), ("spoke2", "spoke2.cfg", 8)]
 
 
+def test_missing_key_names_the_peer_once(tmp_path: Path) -> None:
+    files = clean_fleet()
+    files["spoke1.cfg"] = edit(files["spoke1.cfg"], f"crypto isakmp key {PSK} address 203.0.113.0 255.255.255.0",
+                               f"crypto isakmp key {PSK} address 203.0.113.250")
+    found = lint_files(tmp_path, files, ["DMV203"])
+    assert [(f.device, f.message) for f in found] == [
+        ("spoke1", f"spoke1 has no pre-shared key for 203.0.113.{n}, the address of {hub}: IKE between "
+                   f"spoke1 Tunnel0 and {hub} Tunnel0 cannot authenticate")
+        for n, hub in ((1, "hub1"), (254, "hub2"))
+    ]
+
+
 def test_wildcard_key_and_long_nhrp_string(tmp_path: Path) -> None:
     files = clean_fleet()
     files["hub1.cfg"] = edit(files["hub1.cfg"], "address 203.0.113.0 255.255.255.0", "address 0.0.0.0 0.0.0.0")

@@ -66,6 +66,23 @@ def test_hub_behind_pat_is_dmv303(tmp_path: Path) -> None:
     assert "the translation is pat, not static NAT" in found[0].message
 
 
+def test_dmv303_and_dmv304_name_devices_called_hub_and_spoke_once(tmp_path: Path) -> None:
+    """A hub named `hub` is "hub Tunnel0 is a hub", not "hub hub Tunnel0"."""
+    files = with_inventory(
+        "  hub:\n    nat: {outside: 198.51.100.1, type: pat}\n"
+        "  spoke:\n    ios: \"12.4(4)T\"\n    nat: {outside: 198.51.100.2, type: static}\n"
+    )
+    files["hub.cfg"] = files.pop("hub1.cfg").replace("hostname hub1", "hostname hub")
+    files["spoke.cfg"] = files.pop("spoke1.cfg").replace("hostname spoke1", "hostname spoke")
+    found = lint_files(tmp_path, files, ["DMV303", "DMV304"])
+    assert [(f.rule, f.device, f.message) for f in found] == [
+        ("DMV303", "hub", "hub Tunnel0 is a hub behind NAT (outside 198.51.100.1) but the "
+                          "translation is pat, not static NAT"),
+        ("DMV304", "spoke", "spoke Tunnel0 is a spoke behind NAT and runs 12.4(4)T, older than "
+                            "12.4(6)T: it builds no spoke-to-spoke tunnels, all its traffic goes through the hub"),
+    ]
+
+
 def test_old_member_with_hub_behind_static_nat_is_dmv303(tmp_path: Path) -> None:
     files = with_inventory(
         "  hub1:\n    nat: {outside: 198.51.100.1, type: static}\n  spoke2:\n    ios: \"12.3(8)T\"\n"

@@ -271,7 +271,8 @@ def ike_key_mismatch(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
                     device=spoke.device,
                     span=span if my_key is None else (my_key.span),
                     message=(
-                        f"{who} has no pre-shared key for {addr} ({'hub ' + hub.device if my_key is None else 'spoke ' + spoke.device}): "
+                        f"{who} has no pre-shared key for {addr}, the address of "
+                        f"{hub.device if my_key is None else spoke.device}: "
                         f"IKE between {spoke.device} {spoke.interface} and {hub.device} {hub.interface} cannot authenticate"
                     ),
                     related=(related(hub_device, their_key.span if their_key else _span(ctx, hub, theirs)),),

@@ -124,7 +124,7 @@ def hub_behind_nat(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
                 device=device.name,
                 span=nat.span,
                 message=(
-                    f"hub {hub.device} {hub.interface} is behind NAT (outside {nat.outside}) but "
+                    f"{where(device, interface)} is a hub behind NAT (outside {nat.outside}) but "
                     + "; ".join(reasons)
                 ),
                 related=(Related(device.name, interface.span),),
@@ -149,7 +149,7 @@ def nat_spoke_no_direct_tunnels(ctx: LintContext, device: Device, interface: Int
         device=device.name,
         span=nat.span,
         message=(
-            f"spoke {where(device, interface)} is behind NAT and runs {release}, older than "
+            f"{where(device, interface)} is a spoke behind NAT and runs {release}, older than "
             "12.4(6)T: it builds no spoke-to-spoke tunnels, all its traffic goes through the hub"
         ),
         related=(Related(device.name, interface.span),),
