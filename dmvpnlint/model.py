@@ -332,6 +332,9 @@ class PresharedKey:
     mask: IPv4Address | None
     span: Span
     hostname: str | None = None
+    # IKEv2 keyrings only: `pre-shared-key local K` is what this router sends, `remote K` what
+    # it expects from the peer; a plain `pre-shared-key K` is both.
+    direction: Literal["both", "local", "remote"] = "both"
 
     @property
     def wildcard(self) -> bool:
@@ -370,6 +373,7 @@ class TransformSet:
     transforms: tuple[str, ...]
     span: Span
     mode: L[str] | None = None
+    mode_require: L[bool] | None = None  # `mode transport require`: no fallback to tunnel mode
 
 
 @dataclass(frozen=True, slots=True)

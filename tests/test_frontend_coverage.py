@@ -123,3 +123,64 @@ def test_logging_dmvpn_is_recorded_on_the_device() -> None:
     assert device.logging_dmvpn == L(True, at(3))
     assert device.notes == ()
     assert from_globals("hostname r1").logging_dmvpn is None
+
+
+# --- 2. crypto forms ------------------------------------------------------------------------
+
+
+def test_transform_set_mode_transport_require() -> None:
+    device = parse(
+        "crypto ipsec transform-set STRICT esp-aes 256 esp-sha-hmac\n"
+        " mode transport require\n"
+        "crypto ipsec transform-set LOOSE esp-aes esp-sha-hmac\n"
+        " mode transport\n"
+    )
+    strict = device.crypto.transform_sets["STRICT"]
+    assert strict.mode == L("transport", at(2))
+    assert strict.mode_require == L(True, at(2))
+    loose = device.crypto.transform_sets["LOOSE"]
+    assert (loose.mode, loose.mode_require) == (L("transport", at(4)), None)
+    assert device.notes == ()
+
+
+def test_ikev2_keyring_local_and_remote_keys_are_told_apart() -> None:
+    device = parse(
+        "crypto ikev2 keyring KR\n"
+        " peer ANY\n"
+        "  address 0.0.0.0 0.0.0.0\n"
+        "  pre-shared-key local SENDTHIS\n"
+        "  pre-shared-key remote EXPECTTHAT\n"
+        " peer HUB\n"
+        "  address 192.0.2.1\n"
+        "  pre-shared-key 0 BOTHWAYS\n"
+    )
+    keys = device.crypto.keyrings["KR"].keys
+    assert [(k.span, k.direction, k.address) for k in keys] == [
+        (at(4), "local", IPv4Address("0.0.0.0")),
+        (at(5), "remote", IPv4Address("0.0.0.0")),
+        (at(8), "both", IPv4Address("192.0.2.1")),
+    ]
+    assert (keys[0].secret.length, keys[1].secret.length, keys[2].secret.length) == (8, 10, 8)
+    assert keys[0].secret != keys[1].secret
+    assert device.notes == ()
+
+
+def test_crypto_map_entry_names_become_crypto_map_references() -> None:
+    header = Line(3, 0, "crypto map CMAP 10 ipsec-isakmp")
+    entry = Block(header, "crypto_map", [
+        Line(4, 1, "set peer 198.51.100.1"),
+        Line(5, 1, "set transform-set TS-A TS-B"),
+        Line(6, 1, "set isakmp-profile ISA"),
+        Line(7, 1, "set ikev2-profile IK2"),
+        Line(8, 1, "set pfs group14"),
+        Line(9, 1, "match address 101"),
+        Line(10, 1, "set bogus thing"),
+    ])
+    split = SplitConfig([Block(Line(1, 0, "hostname r1"), "global"), entry], 2, 10)
+    device = device_from_split(split, F, "r1", LineParser())
+    assert device.crypto.crypto_map_references == (
+        L("TS-A", at(5)), L("TS-B", at(5)), L("ISA", at(6)), L("IK2", at(7)),
+    )
+    assert [(n.span, n.context) for n in device.notes] == [
+        (at(10), "crypto map CMAP 10 ipsec-isakmp")
+    ]

@@ -63,6 +63,7 @@ CHILD_START: dict[str, str | None] = {
     "keyring": "keyring_cmd",
     "transform_set": "transform_set_cmd",
     "ipsec_profile": "ipsec_profile_cmd",
+    "crypto_map": "crypto_map_cmd",
     "ikev2_proposal": "ikev2_proposal_cmd",
     "ikev2_policy": "ikev2_policy_cmd",
     "ikev2_keyring": "ikev2_keyring_cmd",
@@ -352,6 +353,7 @@ class DeviceBuilder:
         self.isakmp_policies: dict[int, _Named] = {}
         self.isakmp_keys: list[model.PresharedKey] = []
         self.crypto: Fields = {}
+        self.crypto_map_references: list[L[str]] = []
         self.named: dict[str, dict[str, _Named]] = {
             k: {}
             for k in (
@@ -556,7 +558,9 @@ class DeviceBuilder:
         ts = self._named("transform_sets", header[1], self.span(block.header))
         ts.fields["transforms"] = tuple(t.lower() for t in header[2:])
         for child, cmd in self.commands(block, "transform_set_cmd", block.header.text):
-            ts.fields["mode"] = _at(cmd[1], self.span(child))  # type: ignore[arg-type]
+            span = self.span(child)  # type: ignore[arg-type]
+            ts.fields["mode"] = _at(cmd[1], span)
+            ts.fields["mode_require"] = _at(True, span) if cmd[2] else None
 
     def block_ipsec_profile(self, block: Block, header: tuple[Any, ...]) -> None:
         profile = self._named("ipsec_profiles", header[1], self.span(block.header))
@@ -576,6 +580,12 @@ class DeviceBuilder:
                 profile.fields["pfs"] = _at(cmd[1] or "group1", span)
             else:
                 profile.fields[fields[cmd[0]]] = _at(cmd[1], span)
+
+    def block_crypto_map(self, block: Block, header: tuple[Any, ...]) -> None:
+        """A `crypto map NAME N ...` entry: only the names it uses are kept (DMV003)."""
+        for child, cmd in self.commands(block, "crypto_map_cmd", block.header.text):
+            span = self.span(child)  # type: ignore[arg-type]
+            self.crypto_map_references.extend(_at(name, span) for name in cmd[1:])
 
     def block_ikev2_proposal(self, block: Block, header: tuple[Any, ...]) -> None:
         proposal = self._named("ikev2_proposals", header[1], self.span(block.header))
@@ -604,7 +614,7 @@ class DeviceBuilder:
             context = f"{block.header.text} / {child.header.text}"
             address: Any = None
             mask: Any = None
-            secrets: list[tuple[Secret, Span]] = []
+            secrets: list[tuple[Secret, Span, str]] = []
             for line, peer_cmd in self.commands(child, "ikev2_peer_cmd", context):
                 span = self.span(line)  # type: ignore[arg-type]
                 if peer_cmd[0] == "ikev2_peer_address":
@@ -612,9 +622,13 @@ class DeviceBuilder:
                 elif peer_cmd[0] == "ikev2_peer_address6":
                     address, mask = peer_cmd[1], None
                 else:
-                    secrets.append((Secret.of(peer_cmd[1]), span))
-            for secret, span in secrets:
-                keyring.add("keys", model.PresharedKey(secret, address, mask, span))
+                    direction = _PSK_DIRECTIONS[peer_cmd[0]]
+                    secrets.append((Secret.of(peer_cmd[1]), span, direction))
+            for secret, span, direction in secrets:
+                keyring.add(
+                    "keys",
+                    model.PresharedKey(secret, address, mask, span, direction=direction),  # type: ignore[arg-type]
+                )
 
     def block_ikev2_profile(self, block: Block, header: tuple[Any, ...]) -> None:
         profile = self._named("ikev2_profiles", header[1], self.span(block.header))
@@ -906,6 +920,7 @@ class DeviceBuilder:
                 n: model.Ikev2Profile(n, p.span, **p.values())
                 for n, p in named["ikev2_profiles"].items()
             },
+            crypto_map_references=tuple(self.crypto_map_references),
             **self.crypto,
         )
         bgp = None
@@ -953,6 +968,13 @@ class DeviceBuilder:
             **self.device,
         )
 
+
+# IKEv2 peer `pre-shared-key [local|remote] K` forms and the key's direction.
+_PSK_DIRECTIONS: dict[str, str] = {
+    "ikev2_peer_psk": "both",
+    "ikev2_peer_psk_local": "local",
+    "ikev2_peer_psk_remote": "remote",
+}
 
 # Neighbor commands that, inside `address-family ipv4 vrf X`, set the AF neighbor's own field.
 _BGP_VRF_NEIGHBOR_FIELDS: dict[str, str] = {

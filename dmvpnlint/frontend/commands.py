@@ -36,6 +36,7 @@ START_SYMBOLS: tuple[str, ...] = (
     "keyring_cmd",
     "transform_set_cmd",
     "ipsec_profile_cmd",
+    "crypto_map_cmd",
     "ikev2_proposal_cmd",
     "ikev2_policy_cmd",
     "ikev2_keyring_cmd",
@@ -94,7 +95,7 @@ class IosToCommand(Transformer):
     def SECONDARY(self, token: Token) -> bool:
         return True
 
-    SHARED = NO_XAUTH = UNICAST = SECONDARY
+    SHARED = NO_XAUTH = UNICAST = REQUIRE = SECONDARY
 
     def NAT_SIDE(self, token: Token) -> str:
         return str(token)
