@@ -221,6 +221,7 @@ def run_lint(args: argparse.Namespace) -> int:
     from dmvpnlint.checks import ALL_CHECKS
     from dmvpnlint.engine.config import apply_per_file_ignores
     from dmvpnlint.engine.runner import LintContext, run
+    from dmvpnlint.engine.suppressions import apply_suppressions
     from dmvpnlint.frontend import InputError, load_fleet
     from dmvpnlint.topology import build_topology
 
@@ -234,7 +235,9 @@ def run_lint(args: argparse.Namespace) -> int:
         topology = build_topology(fleet)
         result = run(LintContext(fleet, topology), ALL_CHECKS, rules, set(settings.selected),
                      dict(settings.severity_overrides))
-        findings = apply_baseline(args, apply_per_file_ignores(result.findings, settings))
+        findings = apply_suppressions(result.findings, fleet, rules, settings.selected,
+                                      dict(settings.severity_overrides))
+        findings = apply_baseline(args, apply_per_file_ignores(findings, settings))
         report = build_report(fleet, topology, findings)
 
     write = REPORTERS[args.format]

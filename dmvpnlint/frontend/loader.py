@@ -29,6 +29,7 @@ from dmvpnlint import model
 from dmvpnlint.frontend.build import device_from_split, prime
 from dmvpnlint.frontend.commands import LineParser, ParseResult
 from dmvpnlint.frontend.splitter import Block, Line, SplitConfig, SplitMemo, split_config
+from dmvpnlint.frontend.suppress import RawSuppression
 
 CONFIG_SUFFIXES: tuple[str, ...] = (".cfg", ".conf", ".txt", ".ios")
 INVENTORY_NAMES: tuple[str, ...] = ("inventory.yaml", "inventory.yml")
@@ -145,7 +146,18 @@ def read_one(path: str, memo: SplitMemo | None = None) -> SplitConfig | _Loaded:
 def _finish(path: str, split: SplitConfig | _Loaded, parse: LineParser) -> _Loaded:
     if isinstance(split, _Loaded):
         return split
-    return _Loaded(device=device_from_split(split, path, Path(path).stem, parse))
+    device = device_from_split(split, path, Path(path).stem, parse)
+    if split.suppressions:
+        device = dataclasses.replace(device, suppressions=suppressions(path, split.suppressions))
+    return _Loaded(device=device)
+
+
+def suppressions(path: str, raw: Iterable[RawSuppression]) -> tuple[model.Suppression, ...]:
+    """The splitter's resolved `! dmvpnlint:` comments as model values located in `path`."""
+    return tuple(
+        model.Suppression(model.Span(path, line), kind, rules, reason, first, last, problem)
+        for line, kind, rules, reason, first, last, problem in raw
+    )
 
 
 def load_one(path: str, parse: LineParser, memo: SplitMemo | None = None) -> _Loaded:
@@ -210,7 +222,7 @@ def _split_chunks(chunks: list[list[str]], results: Any) -> None:
         parse = LineParser()
         sent = 0
         for paths in chunks:
-            encoded: list[tuple[tuple[_EncodedBlock, ...], int] | None] = []
+            encoded: list[tuple[tuple[_EncodedBlock, ...], int, tuple[Any, ...]] | None] = []
             problems: dict[int, _Loaded] = {}
             for index, path in enumerate(paths):
                 split = read_one(path, memo)
@@ -219,7 +231,9 @@ def _split_chunks(chunks: list[list[str]], results: Any) -> None:
                     encoded.append(None)
                     continue
                 prime(split, parse)
-                encoded.append((tuple(_encode(b) for b in split.blocks), split.line_count))
+                encoded.append(
+                    (tuple(_encode(b) for b in split.blocks), split.line_count, split.suppressions)
+                )
             new_keys = parse.lark_keys[sent:]
             sent = len(parse.lark_keys)
             lark = {key: parse.memo[key] for key in new_keys}
@@ -269,8 +283,8 @@ def _load_parallel(paths: list[str], workers: int) -> list[_Loaded]:
                 if item is None:
                     loaded.append(problems[index])
                     continue
-                blocks, line_count = item
-                split = SplitConfig([_decode(b) for b in blocks], 1, line_count)
+                blocks, line_count, raw = item
+                split = SplitConfig([_decode(b) for b in blocks], 1, line_count, raw)
                 loaded.append(_finish(path, split, parse))
     finally:
         for process in processes:

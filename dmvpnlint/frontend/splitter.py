@@ -21,6 +21,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from dmvpnlint.frontend.names import is_interface_keyword
+from dmvpnlint.frontend.suppress import MARK, RawSuppression, resolve
 
 
 class Line(NamedTuple):
@@ -51,6 +52,8 @@ class SplitConfig:
     blocks: list[Block]
     known_commands: int
     line_count: int
+    # `! dmvpnlint: ...` comments, resolved (frontend/suppress.py); () in almost every config
+    suppressions: tuple[RawSuppression, ...] = ()
 
 
 # First words of global configuration mode. A line at or left of its block's header whose first
@@ -399,12 +402,15 @@ def split_config(text: str, memo: SplitMemo | None = None) -> SplitConfig:
     relevant = False
     # children.append of the open relevant block when it has no sub-blocks (the common case)
     append_child: Callable[[Line | Block], None] | None = None
+    comments: list[int] = []  # lines of `! dmvpnlint:` comments (suppressions)
     numbered = enumerate(lines, 1)
     for index, raw in numbered:
         if not raw:
             continue
         c = raw[0]
         if c == "!":
+            if MARK in raw:
+                comments.append(index)
             continue
         if c == " " and skip_pad is not None and raw.startswith(skip_pad):
             st = raw.lstrip()
@@ -416,6 +422,8 @@ def split_config(text: str, memo: SplitMemo | None = None) -> SplitConfig:
         action, indent, st, first, opener, is_global, stays_none, header, kind, exit_ = found
         if action != _COMMAND:
             if action == _SKIP:
+                if MARK in raw and raw.lstrip().startswith("!"):
+                    comments.append(index)
                 continue
             if action == _EXIT and len(state.stack) > 1:
                 state.exit()
@@ -464,4 +472,6 @@ def split_config(text: str, memo: SplitMemo | None = None) -> SplitConfig:
         elif state.current is not None:
             state.close()
         skip_pad = None if relevant else (" " if indent == 0 else " " * (indent + 1))
+    if comments:
+        return SplitConfig(state.blocks, known, count, resolve(comments, lines, state.blocks))
     return SplitConfig(state.blocks, known, count)
