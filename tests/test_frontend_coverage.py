@@ -5,12 +5,14 @@ authentication as IOS compares it. Each test pins exact model values and lines."
 from __future__ import annotations
 
 from ipaddress import IPv4Address
+from pathlib import Path
 
 from dmvpnlint.frontend import parse_config
 from dmvpnlint.frontend.build import device_from_split
 from dmvpnlint.frontend.commands import LineParser
 from dmvpnlint.frontend.splitter import Block, Line, SplitConfig
 from dmvpnlint.model import Device, L, NetworkStatement, Span
+from tests.helpers import lint_files
 
 F = "r1.cfg"
 
@@ -183,4 +185,77 @@ def test_crypto_map_entry_names_become_crypto_map_references() -> None:
     )
     assert [(n.span, n.context) for n in device.notes] == [
         (at(10), "crypto map CMAP 10 ipsec-isakmp")
+    ]
+
+
+# --- 3. names used by lines the model does not otherwise read --------------------------------
+
+
+def test_route_maps_and_vrfs_named_in_router_interface_and_route_map_lines() -> None:
+    device = parse(
+        "interface GigabitEthernet0/1\n"
+        " ip policy route-map PBR\n"
+        "router ospf 1\n"
+        " redistribute eigrp 100 subnets route-map EIGRP100-TO-OSPF\n"
+        "router eigrp 100\n"
+        " redistribute ospf 1 metric 1 1 1 1 1 route-map OSPF-TO-EIGRP\n"
+        "router bgp 65000\n"
+        " table-map TABLE\n"
+        " address-family ipv4 vrf BLUE\n"
+        "  neighbor 192.0.2.9 route-map FROM-CE in\n"
+        "  redistribute connected route-map CONNECTED\n"
+        "route-map PBR permit 10\n"
+        " set vrf RED\n"
+    )
+    assert device.other_references == frozenset({
+        ("route-map", "PBR"), ("route-map", "EIGRP100-TO-OSPF"), ("route-map", "OSPF-TO-EIGRP"),
+        ("route-map", "TABLE"), ("vrf", "BLUE"), ("route-map", "FROM-CE"),
+        ("route-map", "CONNECTED"), ("vrf", "RED"),
+    })
+
+
+def test_names_in_top_level_lines_the_builder_is_given() -> None:
+    device = from_globals(
+        "ip nat inside source route-map NAT-MAP interface GigabitEthernet0/0 overload",
+        "ntp server vrf MGMT 192.0.2.10",
+        "logging host 192.0.2.11 vrf LOGS",
+        "ip route vrf CUST 0.0.0.0 0.0.0.0 192.0.2.1",
+        "ip domain lookup vrf DNS source-interface Loopback0",
+    )
+    assert device.other_references == frozenset({
+        ("route-map", "NAT-MAP"), ("vrf", "MGMT"), ("vrf", "LOGS"), ("vrf", "CUST"),
+        ("vrf", "DNS"),
+    })
+
+
+def test_definitions_and_interface_vrf_forwarding_words_are_not_names() -> None:
+    device = parse(
+        "vrf definition RED\n"
+        " rd 1:1\n"
+        "route-map UNUSED permit 10\n"
+        " match ip address 10\n"
+        "interface GigabitEthernet0/2\n"
+        " ip vrf forwarding RED\n"
+    )
+    assert device.other_references == frozenset()
+    assert device.interfaces["GigabitEthernet0/2"].vrf == L("RED", at(6))
+
+
+def test_route_map_used_by_redistribute_under_ospf_is_not_unused(tmp_path: Path) -> None:
+    """The corpus false positive (KSNAM97 HQ-EDGE-1): DMV003 called these route-maps unused."""
+    findings = lint_files(tmp_path, {"hq.cfg": (
+        "hostname HQ\n"
+        "router eigrp 100\n"
+        " network 10.0.0.0\n"
+        " redistribute ospf 1 metric 10000 100 255 1 1500 route-map OSPF-TO-EIGRP100\n"
+        "router ospf 1\n"
+        " redistribute eigrp 100 subnets route-map EIGRP100-TO-OSPF\n"
+        " network 10.0.0.0 0.0.0.255 area 0\n"
+        "route-map EIGRP100-TO-OSPF permit 10\n"
+        " match ip address prefix-list FROM-EIGRP\n"
+        "route-map OSPF-TO-EIGRP100 permit 10\n"
+        "route-map SPARE permit 10\n"
+    )}, select=["DMV003"])
+    assert [(f.rule, f.device, f.line, f.message) for f in findings] == [
+        ("DMV003", "HQ", 11, "route-map 'SPARE' is defined on HQ but never used"),
     ]

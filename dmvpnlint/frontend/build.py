@@ -127,6 +127,40 @@ def _address(word: str) -> model.IPAddress | None:
         return None
 
 
+# Words after which a line names a route-map or a VRF it uses (`redistribute eigrp 1 route-map
+# X`, `ip policy route-map X`, `table-map X`, `ntp server vrf X ...`, `set vrf X`).
+_MENTION_KINDS: dict[str, str] = {"route-map": "route-map", "table-map": "route-map", "vrf": "vrf"}
+# After `vrf`, words that are not the VRF's name: `ip vrf forwarding X`, `vrf definition X`.
+_VRF_NOT_A_NAME = frozenset({"forwarding", "definition", "receive", "select", "upgrade-cli"})
+
+
+def mentions(text: str) -> Iterator[tuple[str, str]]:
+    """The (kind, name) pairs a command line names: `route-map X`, `table-map X`, `vrf X`.
+
+    For lines the model does not otherwise read, so that DMV003 does not call a route-map or
+    a VRF unused when such a line uses it (`Device.other_references`).
+    """
+    words = text.split()
+    last = len(words) - 1
+    i = 0
+    while i < last:
+        kind = _MENTION_KINDS.get(words[i])
+        if kind is not None:
+            name = words[i + 1]
+            if kind == "vrf" and name in _VRF_NOT_A_NAME:
+                if name != "forwarding" or i + 2 > last:
+                    i += 1
+                    continue
+                name = words[i + 2]
+            yield kind, name
+        i += 1
+
+
+def _may_mention(text: str) -> bool:
+    """The cheap test before `mentions`: most lines name neither."""
+    return "map " in text or "vrf " in text
+
+
 def _addr_or_name(word: str) -> model.IPAddress | str:
     address = _address(word)
     return normalize_interface(word) if address is None else address
@@ -349,6 +383,7 @@ class DeviceBuilder:
         self.parse = parse
         self.device: Fields = {}
         self.notes: list[model.ParseNote] = []
+        self.other_references: set[tuple[str, str]] = set()
         self.interfaces: dict[str, _InterfaceBuilder] = {}
         self.isakmp_policies: dict[int, _Named] = {}
         self.isakmp_keys: list[model.PresharedKey] = []
@@ -396,9 +431,12 @@ class DeviceBuilder:
         memo = self.parse.memo
         for child in block.children:
             line = child.header if type(child) is Block else child
-            result = memo.get((start, line[2]))  # inlined LineParser.__call__: hot loop
+            text = line[2]
+            if "map " in text or "vrf " in text:  # _may_mention, inlined: hot loop
+                self.other_references.update(mentions(text))
+            result = memo.get((start, text))  # inlined LineParser.__call__: hot loop
             if result is None:
-                result = self.parse(start, line[2])
+                result = self.parse(start, text)
             if type(result) is Rejected:
                 self.note(line, context, result.comment)  # type: ignore[union-attr]
                 continue
@@ -413,6 +451,8 @@ class DeviceBuilder:
         line = block.header
         try:
             if kind == "global":
+                if _may_mention(line.text):  # `ntp server vrf X`, `ip nat ... route-map X`
+                    self.other_references.update(mentions(line.text))
                 result = self.parse("global_cmd", line.text)
                 if isinstance(result, Rejected):
                     self.note(line, "", result.comment)
@@ -491,9 +531,13 @@ class DeviceBuilder:
                 cmd = self.parse("interface_cmd", text)
             if type(cmd) is Rejected:
                 self.note(line, context, cmd.comment)  # type: ignore[arg-type, union-attr]
+                if _may_mention(text):
+                    self.other_references.update(mentions(text))
                 continue
             tag = cmd[0]  # type: ignore[index]
             if tag == "ignored":
+                if _may_mention(text):  # `ip policy route-map X`
+                    self.other_references.update(mentions(text))
                 continue
             handler = INTERFACE_HANDLERS.get(tag)
             if handler is None:
@@ -964,6 +1008,7 @@ class DeviceBuilder:
             },
             vty_lines=tuple(self.vty_lines),
             notes=tuple(self.notes),
+            other_references=frozenset(self.other_references),
             line_count=line_count,
             **self.device,
         )
