@@ -259,3 +259,69 @@ def test_route_map_used_by_redistribute_under_ospf_is_not_unused(tmp_path: Path)
     assert [(f.rule, f.device, f.line, f.message) for f in findings] == [
         ("DMV003", "HQ", 11, "route-map 'SPARE' is defined on HQ but never used"),
     ]
+
+
+# --- 4. DMV001 notes only for DMVPN-relevant commands we could not read ----------------------
+
+
+def test_route_map_clauses_are_accepted_silently_and_next_hop_still_modelled() -> None:
+    device = parse(
+        "route-map RM permit 10\n"
+        " match ip address prefix-list P\n"
+        " set local-preference 200\n"
+        " set community 65000:1 additive\n"
+        " set ip next-hop 10.0.0.1 10.0.0.2\n"
+        " set ip next-hop verify-availability\n"
+        " continue 20\n"
+        " description from the spokes\n"
+        " bogus words here\n"
+    )
+    (entry,) = device.route_maps["RM"].entries
+    assert entry.set_ip_next_hop == (
+        L(IPv4Address("10.0.0.1"), at(5)), L(IPv4Address("10.0.0.2"), at(5)),
+    )
+    assert [(n.span, n.text, n.context) for n in device.notes] == [
+        (at(9), "bogus words here", "route-map RM permit 10")
+    ]
+
+
+def test_nhrp_route_watch_and_stub_site_are_accepted() -> None:
+    device = parse(
+        "interface Tunnel0\n"
+        " no nhrp route-watch\n"
+        " nhrp route-watch\n"
+        "router eigrp WAN\n"
+        " address-family ipv4 unicast autonomous-system 1\n"
+        "  af-interface GigabitEthernet0/0\n"
+        "   stub-site wan-interface\n"
+        "  exit-af-interface\n"
+    )
+    assert device.notes == ()
+
+
+def test_physical_interfaces_read_only_the_model_commands() -> None:
+    device = parse(
+        "interface GigabitEthernet0/0\n"
+        " ip address 192.0.2.1 255.255.255.0\n"
+        " frobnicate the widget\n"
+        " ip policy route-map PBR\n"
+        " ip mtu 1400\n"
+        " no sh\n"
+        " ip flow monitor M input\n"
+        "interface Tunnel0\n"
+        " frobnicate the widget\n"
+        " ip mtu 1400\n"
+    )
+    gi = device.interfaces["GigabitEthernet0/0"]
+    assert (gi.ip_mtu, gi.shutdown) == (L(1400, at(5)), L(False, at(6)))
+    assert device.other_references == frozenset({("route-map", "PBR")})
+    assert [(n.span, n.text, n.context) for n in device.notes] == [
+        (at(9), "frobnicate the widget", "interface Tunnel0")
+    ]
+
+
+def test_physical_interface_command_we_read_but_mistyped_is_still_a_note() -> None:
+    device = parse("interface GigabitEthernet0/0\n ip address 192.0.2.1\n")
+    assert [(n.span, n.comment) for n in device.notes] == [
+        (at(2), "incomplete command: expected an IPv4 address")
+    ]

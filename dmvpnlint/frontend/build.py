@@ -161,6 +161,29 @@ def _may_mention(text: str) -> bool:
     return "map " in text or "vrf " in text
 
 
+# The first words of the interface commands the model reads (INTERFACE_HANDLERS, plus the
+# abbreviations `commands._expand` knows). In a non-tunnel interface any other line is skipped
+# unparsed: it is not DMVPN-relevant, so it is no DMV001 note, and lark never sees it.
+PHYSICAL_INTERFACE_READS: tuple[str, ...] = (
+    "ip address", "ip add", "ip unnumbered", "ipv6 address", "ip vrf forwarding",
+    "vrf forwarding", "ip mtu", "mtu", "ip tcp adjust-mss", "bandwidth", "delay", "keepalive",
+    "mpls ip", "sh", "no sh", "description", "desc", "ip nat",
+    "ip split-horizon", "no ip split-horizon", "ip next-hop-self", "no ip next-hop-self",
+    "ip ospf", "ipv6 ospf", "ip pim", "service-policy", "qos pre-classify", "if-state nhrp",
+    "ip nhrp", "ipv6 nhrp", "no ip nhrp", "no ipv6 nhrp", "tunnel", "tun",
+)
+
+
+def physical_reads(text: str) -> bool:
+    """Whether a line of a non-tunnel interface is one the model may read."""
+    return text.startswith(PHYSICAL_INTERFACE_READS)
+
+
+# First words of route-map lines accepted without a note: a route-map's `match` and `set`
+# clauses are not DMVPN (only `set ip next-hop` is modelled, for the NHRP rules).
+_ROUTE_MAP_QUIET = frozenset({"set", "match", "continue", "description"})
+
+
 def _addr_or_name(word: str) -> model.IPAddress | str:
     address = _address(word)
     return normalize_interface(word) if address is None else address
@@ -522,10 +545,15 @@ class DeviceBuilder:
         context = f"interface {name}"
         file = self.file
         memo = self.parse.memo
+        physical = not name.startswith("Tunnel")
         # self.commands() written out: interfaces hold a third of a fleet's lines
         for child in block.children:
             line = child.header if type(child) is Block else child
             text = line[2]  # type: ignore[index]
+            if physical and not text.startswith(PHYSICAL_INTERFACE_READS):
+                if "map " in text or "vrf " in text:  # `ip policy route-map X`
+                    self.other_references.update(mentions(text))
+                continue
             cmd = memo.get(("interface_cmd", text))
             if cmd is None:
                 cmd = self.parse("interface_cmd", text)
@@ -901,8 +929,18 @@ class DeviceBuilder:
         _, name, action, seq = header
         route_map = self._named("route_maps", name, self.span(block.header))
         hops: list[L[Any]] = []
-        for child, cmd in self.commands(block, "route_map_cmd", block.header.text):
-            hops.extend(_at(a, self.span(child)) for a in cmd[1:])  # type: ignore[arg-type]
+        for child in block.children:
+            text = child.header.text if type(child) is Block else child[2]  # type: ignore[union-attr, index]
+            if "map " in text or "vrf " in text:  # `set vrf X`, `match ... route-map X`
+                self.other_references.update(mentions(text))
+            cmd = self.parse("route_map_cmd", text)
+            if type(cmd) is Rejected:
+                if text.split(None, 1)[0] not in _ROUTE_MAP_QUIET:
+                    self.note(child.header if type(child) is Block else child,  # type: ignore[arg-type, union-attr]
+                              block.header.text, cmd.comment)  # type: ignore[union-attr]
+                continue
+            if cmd[0] == "route_map_set_next_hop":  # type: ignore[index]
+                hops.extend(_at(a, self.span(child)) for a in cmd[1:])  # type: ignore[arg-type, index]
         route_map.add(
             "entries",
             model.RouteMapEntry(
@@ -1063,8 +1101,23 @@ def prime(split: SplitConfig, parse: LineParser) -> None:
         if block.kind == "global":
             parse("global_cmd", block.header.text)
             continue
-        parse("header_cmd", block.header.text)
+        header = parse("header_cmd", block.header.text)
+        if block.kind == "interface" and not _tunnel_header(header):
+            for child in block.children:
+                text = child.header.text if type(child) is Block else child[2]  # type: ignore[union-attr, index]
+                if text.startswith(PHYSICAL_INTERFACE_READS):
+                    parse("interface_cmd", text)
+            continue
         _prime_children(block, CHILD_START.get(block.kind), parse)
+
+
+def _tunnel_header(header: Any) -> bool:
+    """Whether an `interface` header's command names a tunnel (as `block_interface` reads it)."""
+    if type(header) is Rejected:
+        return True  # nothing is skipped for a header we cannot read
+    number = header[2]
+    raw = header[1] if number is None or not number[:1].isdigit() else header[1] + number
+    return normalize_interface(raw).startswith("Tunnel")
 
 
 def _prime_children(block: Block, start: str | None, parse: LineParser) -> None:
