@@ -140,6 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
                       "reports none of them)")
     lint.add_argument("--quiet", action="store_true",
                       help="text format: print the findings only, no summary")
+    lint.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                      help="parse files in N processes (default: the CPU count; fleets under "
+                      "2,000 files are parsed in one process, which is faster there)")
+    lint.add_argument("--cache-dir", metavar="DIR",
+                      help="cache of parsed files (default: $XDG_CACHE_HOME/dmvpnlint or "
+                      "~/.cache/dmvpnlint); an unchanged file is not parsed again")
+    lint.add_argument("--no-cache", action="store_true",
+                      help="parse every file; neither read nor write the cache")
     lint.set_defaults(handler=run_lint)
 
     rules = commands.add_parser(
@@ -223,13 +231,17 @@ def run_lint(args: argparse.Namespace) -> int:
     from dmvpnlint.engine.runner import LintContext, run
     from dmvpnlint.engine.suppressions import apply_suppressions
     from dmvpnlint.frontend import InputError, load_fleet
+    from dmvpnlint.frontend.cache import DeviceCache
     from dmvpnlint.topology import build_topology
 
     rules = load_rules()
     settings = lint_settings(args, rules)
-    with cyclic_gc_paused():
+    cache = None if args.no_cache else DeviceCache(args.cache_dir)
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    with cyclic_gc_paused(), progress_bar(args) as progress:
         try:
-            fleet = load_fleet(args.paths, inventory=settings.inventory)
+            fleet = load_fleet(args.paths, inventory=settings.inventory, jobs=jobs, cache=cache,
+                               progress=progress)
         except InputError as exc:
             raise UsageError(str(exc)) from None
         topology = build_topology(fleet)
@@ -262,6 +274,50 @@ def run_lint(args: argparse.Namespace) -> int:
         error("no readable config among: " + ", ".join(args.paths))
         return EXIT_USAGE
     return exit_code(report, settings.fail_on)
+
+
+def positive_int(text: str) -> int:
+    """`--jobs` value: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
+# A fleet smaller than this loads in about a second: no progress bar for it.
+PROGRESS_MIN_FILES = 500
+
+
+@contextmanager
+def progress_bar(args: argparse.Namespace) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr while a large fleet loads, for a person at a terminal
+    reading the text format; None (no bar, no cost) otherwise, so machine formats, pipes and
+    CI logs get nothing extra."""
+    if args.format != "text" or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn("parsing configs"), BarColumn(), MofNCompleteColumn(),
+                   console=Console(stderr=True), transient=True)
+    task: list[object] = []
+
+    def update(done: int, total: int) -> None:
+        if total < PROGRESS_MIN_FILES:
+            return
+        if not task:
+            bar.start()
+            task.append(bar.add_task("parse", total=total))
+        bar.update(task[0], completed=done)  # type: ignore[arg-type]
+
+    try:
+        yield update
+    finally:
+        bar.stop()
 
 
 def lint_settings(args: argparse.Namespace, rules: dict[str, Rule]) -> Settings:

@@ -20,13 +20,14 @@ import marshal
 import multiprocessing
 import os
 import queue
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from pathlib import Path
 
 from dmvpnlint import model
 from dmvpnlint.frontend.build import device_from_split, prime
+from dmvpnlint.frontend.cache import DeviceCache
 from dmvpnlint.frontend.commands import LineParser, ParseResult
 from dmvpnlint.frontend.splitter import Block, Line, SplitConfig, SplitMemo, split_config
 from dmvpnlint.frontend.suppress import RawSuppression
@@ -123,17 +124,29 @@ def decode_config(path: str, data: bytes) -> str | _Loaded:
         return _problem(path, "text in an unknown encoding (not UTF-8 or Latin-1)", line)
 
 
-def read_one(path: str, memo: SplitMemo | None = None) -> SplitConfig | _Loaded:
-    """Read, decode and split one config file; every failure is a located LoadProblem.
-
-    `memo` shares the splitter's line analyses across the files of one run."""
+def read_bytes(path: str) -> bytes | _Loaded:
+    """The bytes of one config file, or the located problem that keeps them from us."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except IsADirectoryError:
         return _problem(path, "is a directory, not a configuration file")
     except OSError as error:
         return _problem(path, f"cannot read: {error.strerror or error}")
+
+
+def read_one(path: str, memo: SplitMemo | None = None) -> SplitConfig | _Loaded:
+    """Read, decode and split one config file; every failure is a located LoadProblem.
+
+    `memo` shares the splitter's line analyses across the files of one run."""
+    data = read_bytes(path)
+    if isinstance(data, _Loaded):
+        return data
+    return split_data(path, data, memo)
+
+
+def split_data(path: str, data: bytes, memo: SplitMemo | None = None) -> SplitConfig | _Loaded:
+    """Decode and split the bytes of one config file (read_one without the reading)."""
     text = decode_config(path, data)
     if isinstance(text, _Loaded):
         return text
@@ -165,10 +178,28 @@ def load_one(path: str, parse: LineParser, memo: SplitMemo | None = None) -> _Lo
     return _finish(path, read_one(path, memo), parse)
 
 
-def _load_chunk(paths: list[str], parse: LineParser | None = None) -> list[_Loaded]:
+Progress = Callable[[int], None]  # told how many more files are done
+
+
+def _load_chunk(
+    paths: list[str],
+    parse: LineParser | None = None,
+    progress: Progress | None = None,
+    data: Sequence[bytes | None] | None = None,
+) -> list[_Loaded]:
+    """Load files in this process; `data` holds the bytes of those already read (or None)."""
     parse = parse or LineParser()
     memo = SplitMemo()
-    return [load_one(p, parse, memo) for p in paths]
+    out: list[_Loaded] = []
+    for index, path in enumerate(paths):
+        content = data[index] if data is not None else None
+        if content is None:
+            out.append(load_one(path, parse, memo))
+        else:
+            out.append(_finish(path, split_data(path, content, memo), parse))
+        if progress is not None:
+            progress(1)
+    return out
 
 
 _EncodedBlock = tuple[Any, ...]  # (kind, number, indent, text, children); a line is 3 values
@@ -256,7 +287,9 @@ def _receive(results: Any, process: Any) -> _ChunkResult:
         return result  # type: ignore[no-any-return]
 
 
-def _load_parallel(paths: list[str], workers: int) -> list[_Loaded]:
+def _load_parallel(
+    paths: list[str], workers: int, progress: Progress | None = None
+) -> list[_Loaded]:
     """Worker processes read, split and parse small chunks of files while this process builds
     the Devices of the chunks already done: a pipeline whose order is the files' order.
 
@@ -286,6 +319,8 @@ def _load_parallel(paths: list[str], workers: int) -> list[_Loaded]:
                 blocks, line_count, raw = item
                 split = SplitConfig([_decode(b) for b in blocks], 1, line_count, raw)
                 loaded.append(_finish(path, split, parse))
+            if progress is not None:
+                progress(len(chunk))
     finally:
         for process in processes:
             if process.is_alive():
@@ -296,18 +331,58 @@ def _load_parallel(paths: list[str], workers: int) -> list[_Loaded]:
     return loaded
 
 
-def _load_all(paths: list[str], jobs: int | None) -> list[_Loaded]:
+def _load_all(
+    paths: list[str],
+    jobs: int | None,
+    progress: Progress | None = None,
+    data: Sequence[bytes | None] | None = None,
+) -> list[_Loaded]:
     """Load every file: in this process for a small fleet (a pool costs more than it saves),
     else through `_load_parallel`, falling back to this process when that is impossible."""
     workers = WORKERS if jobs is None else jobs
     if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
-        return _load_chunk(paths)
+        return _load_chunk(paths, progress=progress, data=data)
     try:
-        return _load_parallel(paths, workers)
+        return _load_parallel(paths, workers, progress)
     # no process support here (or we are a daemon process, which may not have children):
     # do it all in this process
     except (OSError, RuntimeError, AssertionError):
-        return _load_chunk(paths)
+        return _load_chunk(paths, progress=progress, data=data)
+
+
+def _load_cached(
+    paths: list[str], jobs: int | None, cache: DeviceCache, progress: Progress | None = None
+) -> list[_Loaded]:
+    """Every file's bytes are read and hashed; a cached Device is taken as it is, the other
+    files are loaded as without a cache (in parallel when enough of them changed), and their
+    Devices stored for the next run."""
+    loaded: list[_Loaded | None] = [None] * len(paths)
+    misses: list[int] = []
+    keys: list[str] = []
+    contents: list[bytes | None] = []
+    for index, path in enumerate(paths):
+        data = read_bytes(path)
+        if isinstance(data, _Loaded):
+            loaded[index] = data
+        else:
+            key = cache.key(path, data)
+            device = cache.get(key, path)
+            if device is not None:
+                loaded[index] = _Loaded(device=device)
+            else:
+                misses.append(index)
+                keys.append(key)
+                contents.append(data)
+                continue
+        if progress is not None:
+            progress(1)
+    if misses:
+        fresh = _load_all([paths[i] for i in misses], jobs, progress, contents)
+        for index, key, item in zip(misses, keys, fresh):
+            loaded[index] = item
+            if item.device is not None:
+                cache.put(key, item.device)
+    return [item for item in loaded if item is not None]
 
 
 def collect_files(
@@ -428,13 +503,19 @@ def _rename_duplicates(
 
 
 def load_fleet(
-    paths: Sequence[str], inventory: str | None = None, jobs: int | None = None
+    paths: Sequence[str],
+    inventory: str | None = None,
+    jobs: int | None = None,
+    cache: DeviceCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> model.Fleet:
     """Load every config under `paths` (files or directories) into a Fleet.
 
     Raises InputError for usage errors only; per-file trouble is in `Fleet.problems`.
     `jobs` is the number of worker processes (default `WORKERS`, one: everything in this
     process; 2 reads and splits big fleets in two workers while this process builds).
+    `cache` (frontend/cache.py) reuses the Devices of unchanged files; `progress` is told
+    (files done so far, files in all) as loading goes on.
     """
     if not paths:
         raise InputError("no configuration path given")
@@ -451,8 +532,20 @@ def load_fleet(
     # growing heap again and again (a third of the run time on 10,000 devices) for nothing.
     collecting = gc.isenabled()
     gc.disable()
+    advance: Progress | None = None
+    if progress is not None:
+        done = [0]
+        total = len(files)
+
+        def advance(count: int) -> None:
+            done[0] += count
+            progress(done[0], total)
+
     try:
-        loaded = _load_all(files, jobs)
+        if cache is not None:
+            loaded = _load_cached(files, jobs, cache, advance)
+        else:
+            loaded = _load_all(files, jobs, advance)
     finally:
         if collecting:
             gc.enable()
