@@ -373,9 +373,10 @@ def test_no_secret_reaches_any_output(
     fleet: dict[str, str], capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str,
     to_file: bool
 ) -> None:
-    # A variant whose secrets differ, so that the mismatch rules speak about them too.
+    # A variant whose secrets differ (the NHRP one within its first 8 characters, all IOS
+    # compares), so that the mismatch rules speak about them too.
     # A line the grammar refuses keeps its text in a DMV001 note: the secret must be redacted.
-    text = fleet["configs/spoke1.cfg"].replace("S3cr3tNh", "S3cr3tNhX").replace(
+    text = fleet["configs/spoke1.cfg"].replace("S3cr3tNh", "XS3cr3tNh").replace(
         "Pr3Shared!", "Pr3Shared!X").replace(
         " ip nhrp nhs", " ip nhrp authentication S3cr3tNh trailing-junk\n ip nhrp nhs")
     Path("configs/spoke3.cfg").write_text(text.replace("hostname spoke1", "hostname spoke3")
@@ -394,7 +395,7 @@ def test_no_secret_reaches_any_output(
     assert code == 1
     assert "DMV102" in (written or out)  # the authentication strings differ: said, not shown
     assert "DMV001" in (written or out)  # the refused line is reported, its secret is not
-    for secret in (*SECRETS, "S3cr3tNhX", "Pr3Shared!X"):
+    for secret in (*SECRETS, "XS3cr3tNh", "Pr3Shared!X"):
         # also as the markdown format would escape it (`!` -> `\!`)
         for form in {secret, markdown_escape(secret)}:
             assert form not in out and form not in err and form not in written, form

@@ -12,6 +12,7 @@ from dmvpnlint.frontend.build import device_from_split
 from dmvpnlint.frontend.commands import LineParser
 from dmvpnlint.frontend.splitter import Block, Line, SplitConfig
 from dmvpnlint.model import Device, L, NetworkStatement, Span
+from tests.fleets import AUTH, clean_fleet, edit, line_of
 from tests.helpers import lint_files
 
 F = "r1.cfg"
@@ -324,4 +325,43 @@ def test_physical_interface_command_we_read_but_mistyped_is_still_a_note() -> No
     device = parse("interface GigabitEthernet0/0\n ip address 192.0.2.1\n")
     assert [(n.span, n.comment) for n in device.notes] == [
         (at(2), "incomplete command: expected an IPv4 address")
+    ]
+
+
+# --- 5. NHRP authentication as IOS compares it ----------------------------------------------
+
+
+def test_nhrp_authentication_compares_the_first_8_characters_and_keeps_the_length() -> None:
+    device = parse(
+        "interface Tunnel0\n ip nhrp authentication CISCO123abc\n"
+        "interface Tunnel1\n ip nhrp authentication CISCO123xyz9\n"
+        "interface Tunnel2\n ip nhrp authentication CISCO124\n"
+        "interface Tunnel3\n ip nhrp authentication CISCO123\n"
+    )
+    secrets = [device.interfaces[f"Tunnel{i}"].nhrp.authentication for i in range(4)]  # type: ignore[union-attr]
+    assert [s.span for s in secrets] == [at(2), at(4), at(6), at(8)]  # type: ignore[union-attr]
+    long_a, long_b, other, exact = (s.value for s in secrets)  # type: ignore[union-attr]
+    assert (long_a.length, long_b.length, other.length, exact.length) == (11, 12, 8, 8)
+    assert long_a.digest == long_b.digest == exact.digest
+    assert other.digest != exact.digest
+    assert (long_a.truncated(8), exact.truncated(8)) == (True, False)
+
+
+def test_strings_equal_on_the_wire_are_no_dmv102_but_still_dmv209(tmp_path: Path) -> None:
+    files = clean_fleet(spokes=1)
+    files["spoke1.cfg"] = edit(
+        files["spoke1.cfg"], f"ip nhrp authentication {AUTH}", "ip nhrp authentication SameFirstEIGHT"
+    )
+    files["hub1.cfg"] = edit(
+        files["hub1.cfg"], f"ip nhrp authentication {AUTH}", "ip nhrp authentication SameFirstOther"
+    )
+    files["hub2.cfg"] = edit(
+        files["hub2.cfg"], f"ip nhrp authentication {AUTH}", "ip nhrp authentication SameFirst"
+    )
+    findings = lint_files(tmp_path, files, select=["DMV102", "DMV209"])
+    line = line_of(files["spoke1.cfg"], "ip nhrp authentication")
+    assert sorted((f.rule, f.device, f.line) for f in findings) == [
+        ("DMV209", "hub1", line_of(files["hub1.cfg"], "ip nhrp authentication")),
+        ("DMV209", "hub2", line_of(files["hub2.cfg"], "ip nhrp authentication")),
+        ("DMV209", "spoke1", line),
     ]

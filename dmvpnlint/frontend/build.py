@@ -310,6 +310,18 @@ def _append(
     return apply
 
 
+# IOS keeps only this many characters of `ip nhrp authentication` (the wire carries no more).
+NHRP_AUTHENTICATION_CHARS = 8
+
+
+def nhrp_secret(text: str) -> Secret:
+    """The NHRP authentication string as IOS compares it: the digest of its first 8
+    characters, so two strings that agree there are equal (DMV102), with `length` the full
+    length as written, so that DMV209 still sees the truncation."""
+    kept = Secret.of(text[:NHRP_AUTHENTICATION_CHARS])
+    return Secret(kept.digest, len(text))
+
+
 def _description(b: _InterfaceBuilder, cmd: tuple[Any, ...], span: Span) -> None:
     b.fields["description"] = cmd[1] or ""
 
@@ -349,7 +361,7 @@ INTERFACE_HANDLERS: dict[str, _InterfaceHandler] = {
     "qos_pre_classify": _flag("fields", "qos_pre_classify", True),
     "if_state_nhrp": _flag("fields", "if_state_nhrp", True),
     "nhrp_network_id": _set("nhrp", "network_id"),
-    "nhrp_authentication": _set("nhrp", "authentication", Secret.of),
+    "nhrp_authentication": _set("nhrp", "authentication", lambda text: nhrp_secret(text)),
     "nhrp_holdtime": _set("nhrp", "holdtime"),
     "nhrp_map": _append("nhrp_lists", "maps", lambda c, s: model.NhrpMap(c[1], c[2], s)),
     "nhrp_map_multicast": _append(
