@@ -4,14 +4,17 @@ miss, never an error. Parses are counted at `device_from_split`, where a Device 
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
 import dmvpnlint
-from dmvpnlint.cli import main
+from dmvpnlint.cli import PROGRESS_MIN_FILES, main, progress_bar
 from dmvpnlint.frontend import cache as cache_module
 from dmvpnlint.frontend import loader
 from dmvpnlint.frontend.cache import DeviceCache, default_cache_dir
@@ -180,3 +183,39 @@ def test_device_pickles_to_an_equal_device(tmp_path: Path) -> None:
     for device in fleet.devices:
         again = pickle.loads(cache_module.dumps(device))
         assert again == device and dataclasses.fields(again) == dataclasses.fields(device)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _args(fmt: str) -> argparse.Namespace:
+    return argparse.Namespace(format=fmt)
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github", "gitlab", "markdown"])
+def test_no_progress_bar_for_machine_formats(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    with progress_bar(_args(fmt)) as update:
+        assert update is None
+
+
+def test_no_progress_bar_off_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with progress_bar(_args("text")) as update:
+        assert update is None
+
+
+def test_progress_bar_on_a_terminal_for_large_fleets_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with progress_bar(_args("text")) as update:
+        assert update is not None
+        update(10, PROGRESS_MIN_FILES - 1)
+        assert terminal.getvalue() == ""
+    with progress_bar(_args("text")) as update:
+        assert update is not None
+        update(PROGRESS_MIN_FILES, PROGRESS_MIN_FILES)
+    assert "parsing configs" in terminal.getvalue()
+    assert f"{PROGRESS_MIN_FILES}/{PROGRESS_MIN_FILES}" in terminal.getvalue()

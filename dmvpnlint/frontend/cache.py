@@ -21,7 +21,6 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -91,6 +90,7 @@ class DeviceCache:
         self.identity = frontend_identity().encode()
         self.hits = 0
         self.misses = 0
+        self._made: set[Path] = set()
 
     def key(self, path: str, data: bytes) -> str:
         digest = hashlib.blake2b(self.identity, digest_size=20)
@@ -117,18 +117,22 @@ class DeviceCache:
         return device
 
     def put(self, key: str, device: model.Device) -> None:
-        """Store one Device; a failure to write (full disk, no permission) is ignored."""
+        """Store one Device; a failure to write (full disk, no permission) is ignored.
+
+        Written to a temporary name of this process and renamed, so a reader never sees half
+        an entry; the 256 sub-folders are created once per run."""
         entry = self._entry(key)
+        tmp = entry.with_name(f".{key}.{os.getpid()}.tmp")
         try:
             data = dumps(device)
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+            if entry.parent not in self._made:
+                entry.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(entry.parent)
             try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
+                tmp.write_bytes(data)
                 os.replace(tmp, entry)
             except BaseException:
-                os.unlink(tmp)
+                tmp.unlink(missing_ok=True)
                 raise
         except Exception:  # noqa: BLE001 - the cache must never fail the run
             return
