@@ -83,6 +83,36 @@ def test_dmv303_and_dmv304_name_devices_called_hub_and_spoke_once(tmp_path: Path
     ]
 
 
+def test_hub_behind_nat_gets_tunnel_mode_from_a_tunnel_only_spoke(tmp_path: Path) -> None:
+    """hub1 asks for transport mode, spoke2 offers only tunnel mode: their SA is in tunnel mode,
+    so hub1 (behind static NAT) has DMV301 and DMV303 says why. spoke1 is behind NAT too but
+    runs 12.4(4)T: it builds no spoke-to-spoke SA with spoke2 (DMV304), so no DMV301."""
+    files = with_inventory(
+        "  hub1:\n    nat: {outside: 198.51.100.1, type: static}\n"
+        "  spoke1:\n    ios: \"12.4(4)T\"\n    nat: {outside: 198.51.100.2, type: static}\n"
+    )
+    files["spoke2.cfg"] = edit(files["spoke2.cfg"], " mode transport\n", "")
+    found = lint_files(tmp_path, files, ["DMV301", "DMV303", "DMV304"])
+    assert [(f.rule, f.device, f.line) for f in found] == [
+        ("DMV301", "hub1", line_of(files["hub1.cfg"], "mode transport")),
+        ("DMV303", "hub1", 5),
+        ("DMV304", "spoke1", 8),
+    ]
+    spoke2_ts = f"{tmp_path}/spoke2.cfg:{line_of(files['spoke2.cfg'], 'transform-set TS')}"
+    assert found[0].message == (
+        f"hub1 is behind NAT (static to 198.51.100.1, {tmp_path}/inventory.yaml:5) but transform set "
+        f"TS of hub1 Tunnel0 asks for transport mode while spoke2's transform set TS ({spoke2_ts}) "
+        "offers only tunnel mode, so the SA with spoke2 Tunnel0 is in tunnel mode: NHRP learns the "
+        "NAT outside address only with IPsec transport mode"
+    )
+    assert found[0].hint == "add 'mode transport' to transform set TS of spoke2"
+    assert found[1].message == (
+        "hub1 Tunnel0 is a hub behind NAT (outside 198.51.100.1) but transform set TS asks for "
+        f"transport mode while spoke2's transform set TS ({spoke2_ts}) offers only tunnel mode, so "
+        "the SA with spoke2 Tunnel0 is in tunnel mode"
+    )
+
+
 def test_old_member_with_hub_behind_static_nat_is_dmv303(tmp_path: Path) -> None:
     files = with_inventory(
         "  hub1:\n    nat: {outside: 198.51.100.1, type: static}\n  spoke2:\n    ios: \"12.3(8)T\"\n"

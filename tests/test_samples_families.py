@@ -24,10 +24,15 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "broken-nat": sorted([
         ("DMV303", "hub1"), ("DMV302", "spoke2"), ("DMV301", "spoke3"), ("DMV601", "spoke3"),
         ("DMV304", "spoke4"),
+        # spoke3 offers only tunnel mode: the SAs of hub1, spoke1 and spoke2 with it fall back
+        ("DMV301", "hub1"), ("DMV601", "hub1"), ("DMV301", "spoke1"), ("DMV601", "spoke1"),
+        ("DMV301", "spoke2"), ("DMV601", "spoke2"),
         ("DMV117", "spoke1"), ("DMV117", "spoke2"), ("DMV117", "spoke3"), ("DMV117", "spoke4"),
     ]),
     "broken-mtu": sorted([
         ("DMV601", "hub1"), ("DMV601", "spoke2"), ("DMV602", "spoke3"), ("DMV603", "spoke4"),
+        # hub1 offers only tunnel mode: spoke1's SA with it (NAT-T) overflows and is tunnel mode
+        ("DMV601", "spoke1"), ("DMV301", "spoke1"),
     ]),
     "guide-nat-transparency": [],
 }
@@ -43,17 +48,25 @@ def test_sample_shows_what_it_is_for(name: str) -> None:
 
 
 def test_mtu_witnesses_are_the_arithmetic() -> None:
-    """hub1: AES-128/SHA-1 in tunnel mode with GRE key and NAT-T; spoke2: transport mode over a
-    WAN MTU of 1400 (RFC 4303 padding, nhrp-wire.md section 13)."""
+    """hub1 and spoke1: their SA is AES-128/SHA-1 in tunnel mode (hub1 offers only tunnel mode)
+    with GRE key and NAT-T; spoke2: the same tunnel-mode SA with hub1 over a WAN MTU of 1400
+    (RFC 4303 padding, nhrp-wire.md section 13)."""
     _, findings = lint_paths([str(REPO / "samples" / "broken-mtu")], select=["DMV601"])
     by_device = {f.device: (Path(f.file).name, f.line, f.message) for f in findings}
     assert by_device["hub1"][:2] == ("hub1.cfg", 45)
-    assert "a 1400-byte packet becomes 1504 bytes with esp-aes 128 esp-sha-hmac in tunnel mode" \
-        " with GRE key, NAT-T, over GigabitEthernet0/0 MTU 1500 (default); 1394 is the largest" \
-        " that fits and 1395 the first that does not" in by_device["hub1"][2]
+    assert by_device["hub1"][2].endswith(
+        "a 1400-byte packet becomes 1504 bytes with esp-aes 128 esp-sha-hmac in tunnel mode"
+        " with GRE key, NAT-T, over GigabitEthernet0/0 MTU 1500 (default); 1394 is the largest"
+        " that fits and 1395 the first that does not (the SA with spoke1 Tunnel0)")
+    assert by_device["spoke1"][:2] == ("spoke1.cfg", 46)
+    assert by_device["spoke1"][2].endswith(
+        "a 1400-byte packet becomes 1504 bytes with esp-aes 128 esp-sha-hmac in tunnel mode"
+        " with GRE key, NAT-T, over GigabitEthernet0/0 MTU 1500 (default); 1394 is the largest"
+        " that fits and 1395 the first that does not (the SA with hub1 Tunnel0: hub1 offers only"
+        " tunnel mode, so the request for transport mode falls back)")
     assert by_device["spoke2"][:2] == ("spoke2.cfg", 46)
-    assert "a 1400-byte packet becomes 1488 bytes with esp-aes 128 esp-sha-hmac in transport mode" \
-        " with GRE key, NAT-T, over GigabitEthernet0/0 MTU 1400; 1318 is the largest that fits" \
+    assert "a 1400-byte packet becomes 1496 bytes with esp-aes 128 esp-sha-hmac in tunnel mode" \
+        " with GRE key, over GigabitEthernet0/0 MTU 1400; 1314 is the largest that fits" \
         in by_device["spoke2"][2]
 
 

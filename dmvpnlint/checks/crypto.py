@@ -73,6 +73,12 @@ def _cloud_direct_spokes(ctx: LintContext, cloud: Cloud) -> list[TunnelRef]:
     return found
 
 
+def direct_spokes_of(ctx: LintContext, cloud: Cloud) -> list[TunnelRef]:
+    """A cloud's spokes that build spoke-to-spoke tunnels (multipoint GRE), once per run; the
+    negotiated-SA model (`checks.sas`) shares the list with DMV202-DMV205."""
+    return _cloud_direct_spokes(ctx, cloud)
+
+
 def _direct_spokes(ctx: LintContext, spokes: list[TunnelRef]) -> list[TunnelRef]:
     """Spokes that build spoke-to-spoke tunnels: multipoint GRE (Phase 2/3)."""
     out = []
@@ -473,6 +479,7 @@ def protection_mismatch(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
 
 
 __all__ = [
+    "direct_spokes_of",
     "ike_key_mismatch",
     "ike_proposal_mismatch",
     "ipsec_proposal_mismatch",

@@ -1,8 +1,10 @@
 """MTU checks (DMV601-DMV603): will encrypted GRE packets fit the WAN, proven with z3.
 
-For each protected DMVPN tunnel with an `ip mtu`, each transform set of its IPsec profile
-gives an `Encapsulation` (GRE with or without key, ESP IV/padding/ICV, AH, transport or tunnel
-mode, NAT-T when the inventory puts the tunnel or one of its peers behind NAT); the solver
+For each protected DMVPN tunnel with an `ip mtu`, each SA it negotiates with a group of its
+peers (`checks.sas`: the transform set and mode both sides agree on, NAT-T when the inventory
+puts either side behind NAT) gives an `Encapsulation` (GRE with or without key, ESP
+IV/padding/ICV, AH, transport or tunnel mode); a tunnel that agrees with no peer is judged by
+its own transform sets in the mode each asks for. The solver
 proves the largest inner packet that fits the WAN interface MTU (the tunnel source's `mtu`,
 1500 by default) and finds the largest allowed one that does not. Identical questions are asked
 once per run.
@@ -14,11 +16,12 @@ from collections.abc import Iterator
 
 from dmvpnlint.checks.common import at, related, where
 from dmvpnlint.checks.crypto_model import IpsecOffer, behind_nat, crypto_of, crypto_table, peers_of, proofs
+from dmvpnlint.checks.sas import PeerSa, peer_sas
 from dmvpnlint.engine.findings import Hit, Scope
 from dmvpnlint.engine.registry import check
 from dmvpnlint.engine.runner import LintContext
 from dmvpnlint.model import Device, Interface
-from dmvpnlint.solver import MtuQuery
+from dmvpnlint.solver import MtuProof, MtuQuery
 from dmvpnlint.topology import TunnelRef
 
 DEFAULT_WAN_MTU = 1500
@@ -83,41 +86,82 @@ def mtu_exceeds_path(ctx: LintContext, device: Device, interface: Interface) -> 
     wan = wan_interface(device, interface)
     wan_mtu = wan.mtu.value if wan is not None and wan.mtu is not None else DEFAULT_WAN_MTU
     key = interface.tunnel is not None and interface.tunnel.key is not None
-    natt = nat_t(ctx, device, interface)
+    ip_mtu = interface.ip_mtu.value
     cache = proofs(ctx)
-    for offer in tc.ipsec:
-        proof = cache.mtu(_query(ctx, offer, key, natt, interface.ip_mtu.value, wan_mtu))
-        if not proof.exceeds:
-            continue
-        wan_text = f"{wan.name} MTU {wan_mtu}" if wan is not None else f"WAN MTU {wan_mtu}"
-        if wan is not None and wan.mtu is None:
-            wan_text += " (default)"
-        extras = ", ".join(x for x in ("GRE key" if key else "", "NAT-T" if natt else "") if x)
-        fits = (f"{proof.largest_fit} is the largest that fits and {proof.first_too_big} the first that does not"
-                if proof.largest_fit is not None else "no packet fits")
-        yield Hit(
-            device=device.name,
-            span=interface.ip_mtu.span,
-            message=(
-                f"ip mtu {interface.ip_mtu.value} on {where(device, interface)}: a {proof.witness}-byte "
-                f"packet becomes {proof.witness_outer} bytes with {offer.label} in {offer.mode} mode"
-                f"{' with ' + extras if extras else ''}, over {wan_text}; {fits}"
-            ),
-            related=(related(device, offer.span),) if offer.span else (),
-            hint=f"set 'ip mtu {proof.largest_fit}' or lower" if proof.largest_fit else None,
-            subject=(interface.name, offer.name),
-        )
+    worst: tuple[MtuProof, IpsecOffer, str, bool, PeerSa | None] | None = None
+    for offer, mode, natt, sa in _judged(ctx, device, interface, ref, tc.ipsec):
+        proof = cache.mtu(_query(ctx, offer, key, natt, ip_mtu, wan_mtu, mode))
+        if proof.exceeds and (worst is None or _worse(proof, worst[0])):
+            worst = (proof, offer, mode, natt, sa)
+    if worst is None:
         return
+    proof, offer, mode, natt, sa = worst
+    if sa is not None:
+        offer = sa.own_offer(tc)  # this tunnel's lines
+    wan_text = f"{wan.name} MTU {wan_mtu}" if wan is not None else f"WAN MTU {wan_mtu}"
+    if wan is not None and wan.mtu is None:
+        wan_text += " (default)"
+    extras = ", ".join(x for x in ("GRE key" if key else "", "NAT-T" if natt else "") if x)
+    fits = (f"{proof.largest_fit} is the largest that fits and {proof.first_too_big} the first that does not"
+            if proof.largest_fit is not None else "no packet fits")
+    yield Hit(
+        device=device.name,
+        span=interface.ip_mtu.span,
+        message=(
+            f"ip mtu {ip_mtu} on {where(device, interface)}: a {proof.witness}-byte "
+            f"packet becomes {proof.witness_outer} bytes with {offer.label} in {mode} mode"
+            f"{' with ' + extras if extras else ''}, over {wan_text}; {fits}{_sa_text(sa)}"
+        ),
+        related=(related(device, offer.span),) if offer.span else (),
+        hint=f"set 'ip mtu {proof.largest_fit}' or lower" if proof.largest_fit else None,
+        subject=(interface.name, offer.name),
+    )
 
 
-def _query(ctx: LintContext, offer: IpsecOffer, gre_key: bool, nat_t: bool, ip_mtu: int, wan_mtu: int) -> MtuQuery:
-    """The MTU question of one transform set, built once per run for each distinct set and
-    MTU pair (10,000 identical spokes ask one question; the proof cache still counts each)."""
+def _worse(proof: MtuProof, than: MtuProof) -> bool:
+    """The SA that needs the lowest `ip mtu` is reported (its hint fixes every SA)."""
+    return (proof.largest_fit or 0) < (than.largest_fit or 0)
+
+
+def _sa_text(sa: PeerSa | None) -> str:
+    if sa is None:
+        return ""
+    why = ""
+    if sa.forced_by_peer:
+        why = f": {sa.peer.device} offers only tunnel mode, so the request for transport mode falls back"
+    return f" (the SA with {sa.peers_text()}{why})"
+
+
+def _judged(ctx: LintContext, device: Device, interface: Interface, ref: TunnelRef,
+            offers: tuple[IpsecOffer, ...]) -> Iterator[tuple[IpsecOffer, str, bool, PeerSa | None]]:
+    """What to prove: each distinct negotiated SA of the tunnel (transform set, mode, NAT-T);
+    a tunnel that agrees with no peer (or has none) is judged by its own transform sets, in
+    the mode each asks for."""
+    sas = peer_sas(ctx, ref)
+    if not sas:
+        natt = nat_t(ctx, device, interface)
+        for offer in offers:
+            yield offer, offer.mode, natt, None
+        return
+    seen: set[tuple[str, str, bool]] = set()
+    for sa in sas:
+        distinct = (sa.offer.name, sa.mode, sa.nat_t)
+        if distinct not in seen:
+            seen.add(distinct)
+            yield sa.offer, sa.mode, sa.nat_t, sa
+
+
+def _query(ctx: LintContext, offer: IpsecOffer, gre_key: bool, nat_t: bool, ip_mtu: int, wan_mtu: int,
+           mode: str | None = None) -> MtuQuery:
+    """The MTU question of one transform set (in `mode`, the negotiated one, or else the mode it
+    asks for), built once per run for each distinct set and MTU pair (10,000 identical spokes
+    ask one question; the proof cache still counts each)."""
     table: dict[tuple[object, ...], MtuQuery] = ctx.derived.setdefault("mtu_queries", {})  # type: ignore[assignment]
-    key = (offer.transforms, offer.mode, gre_key, nat_t, ip_mtu, wan_mtu)
+    mode = mode or offer.mode
+    key = (offer.transforms, mode, gre_key, nat_t, ip_mtu, wan_mtu)
     found = table.get(key)
     if found is None:
-        found = table[key] = MtuQuery(offer.encapsulation(gre_key, nat_t), ip_mtu, wan_mtu)
+        found = table[key] = MtuQuery(offer.encapsulation(gre_key, nat_t, mode), ip_mtu, wan_mtu)
     return found
 
 

@@ -2,8 +2,10 @@
 
 The configs cannot say that a router sits behind a NAT box; the inventory does
 (`nat: {outside: A.B.C.D, type: static|pat}`). Without it these checks stay silent.
-Release comparisons follow the guide's NAT-Transparency section: hub behind static NAT from
-12.3(9a) (mainline) and 12.3(11)T, spoke-to-spoke through NAT from 12.4(6)T.
+Release comparisons follow the guide's NAT-Transparency section (`checks.releases`): hub behind
+static NAT from 12.3(9a) (mainline) and 12.3(11)T, spoke-to-spoke through NAT from 12.4(6)T.
+Tunnel mode is judged per SA (`checks.sas`): a transform set asking for transport mode is in
+tunnel mode with a peer that offers only tunnel mode.
 """
 
 from __future__ import annotations
@@ -13,33 +15,41 @@ from collections.abc import Iterator
 
 from dmvpnlint.checks.common import at, where
 from dmvpnlint.checks.crypto_model import crypto_of
+from dmvpnlint.checks.releases import HUB_BEHIND_STATIC_NAT, SPOKE_TO_SPOKE_THROUGH_NAT, older_than
+from dmvpnlint.checks.sas import PeerSa, peer_sas
 from dmvpnlint.engine.findings import Hit, Related, Scope
 from dmvpnlint.engine.registry import check
 from dmvpnlint.engine.runner import LintContext
-from dmvpnlint.model import Device, Interface, IPAddress, Release, Span
+from dmvpnlint.model import Device, Interface, IPAddress, Span
 from dmvpnlint.topology import Cloud, TunnelRef
 
 
-def older_than(release: Release, mainline: tuple[int, int, int, str], t_train: tuple[int, int, int, str]) -> bool:
-    """Whether a release predates a feature introduced in `mainline` (e.g. 12.3(9a)) and in
-    the T train `t_train` (e.g. 12.3(11)T); later major/minor versions have it."""
-    if release.xe or (release.major, release.minor) > t_train[:2]:
-        return False
-    if (release.major, release.minor) < t_train[:2]:
-        return True
-    key = (release.maint, release.letter)
-    if release.train.startswith("T"):
-        return key < t_train[2:]
-    if mainline[:2] != t_train[:2]:
-        return True  # the feature reached this version's T train only
-    return key < mainline[2:]
+def _tunnel_mode_sets(ctx: LintContext, device: Device, interface: Interface) -> list[tuple[str, Span, PeerSa | None]]:
+    """The tunnel's transform sets whose SAs are in tunnel mode, each once with the first SA
+    that shows it: the negotiated mode with each group of peers (`checks.sas`; a set asking
+    for transport gets tunnel mode from a peer that offers only tunnel), or, for a tunnel that
+    agrees with no peer, the mode each set asks for."""
+    ref = TunnelRef(device.name, interface.name)
+    sas = peer_sas(ctx, ref)
+    if not sas:
+        tc = crypto_of(ctx, ref)
+        return [(o.name, o.mode_span or o.span or interface.span, None) for o in tc.ipsec if o.mode == "tunnel"]
+    found: dict[str, tuple[str, Span, PeerSa | None]] = {}
+    tc = crypto_of(ctx, ref)
+    for sa in sas:
+        if sa.mode == "tunnel" and sa.offer.name not in found:
+            offer = sa.own_offer(tc)
+            found[offer.name] = (offer.name, offer.mode_span or offer.span or interface.span, sa)
+    return list(found.values())
 
 
-def _tunnel_mode_sets(ctx: LintContext, device: Device, interface: Interface) -> list[tuple[str, Span]]:
-    tc = crypto_of(ctx, TunnelRef(device.name, interface.name))
-    return [
-        (o.name, o.mode_span or o.span or interface.span) for o in tc.ipsec if o.mode == "tunnel"
-    ]
+def _forced_text(sa: PeerSa | None) -> str:
+    """Why a set asking for transport mode is in tunnel mode, for messages ("" otherwise)."""
+    if sa is None or not sa.forced_by_peer:
+        return ""
+    where_ = f" ({at(sa.peer_offer.span)})" if sa.peer_offer.span is not None else " (IOS default set)"
+    return (f"asks for transport mode while {sa.peer.device}'s transform set {sa.peer_offer.name}"
+            f"{where_} offers only tunnel mode, so the SA with {sa.peers_text()} is in tunnel mode")
 
 
 def _nat_related(device: Device) -> tuple[Related, ...]:
@@ -52,17 +62,28 @@ def nat_requires_transport_mode(ctx: LintContext, device: Device, interface: Int
     nat = device.inventory.nat
     if nat is None or not interface.is_dmvpn:
         return
-    for name, span in _tunnel_mode_sets(ctx, device, interface):
+    for name, span, sa in _tunnel_mode_sets(ctx, device, interface):
+        forced = _forced_text(sa)
+        if forced:
+            assert sa is not None
+            uses = forced
+            hint = f"add 'mode transport' to transform set {sa.peer_offer.name} of {sa.peer.device}"
+            peer_related: tuple[Related, ...] = (
+                (Related(sa.peer.device, sa.peer_offer.span),) if sa.peer_offer.span is not None else ())
+        else:
+            uses = "uses tunnel mode"
+            hint = f"add 'mode transport' to transform set {name}"
+            peer_related = ()
         yield Hit(
             device=device.name,
             span=span,
             message=(
                 f"{device.name} is behind NAT ({nat.type} to {nat.outside}, {at(nat.span)}) but "
-                f"transform set {name} of {where(device, interface)} uses tunnel mode: NHRP "
+                f"transform set {name} of {where(device, interface)} {uses}: NHRP "
                 "learns the NAT outside address only with IPsec transport mode"
             ),
-            related=_nat_related(device),
-            hint=f"add 'mode transport' to transform set {name}",
+            related=_nat_related(device) + peer_related,
+            hint=hint,
             subject=(interface.name, name),
         )
 
@@ -100,7 +121,7 @@ def hub_behind_nat(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
     old = [
         (m, ctx.devices[m.device].release) for m in cloud.members
         if ctx.devices[m.device].release is not None
-        and older_than(ctx.devices[m.device].release, (12, 3, 9, "a"), (12, 3, 11, ""))  # type: ignore[arg-type]
+        and older_than(ctx.devices[m.device].release, *HUB_BEHIND_STATIC_NAT)  # type: ignore[arg-type]
     ]
     seen: set[str] = set()
     for hub in cloud.hubs:
@@ -110,15 +131,20 @@ def hub_behind_nat(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
             continue
         seen.add(device.name)
         reasons = []
+        keys = []  # the fingerprint's words for the reasons: the messages may name lines
         if nat.type != "static":
             reasons.append(f"the translation is {nat.type}, not static NAT")
+            keys.append(reasons[-1])
         _, interface = ctx.interface(hub.ref)
         tunnel_sets = _tunnel_mode_sets(ctx, device, interface)
         if tunnel_sets:
-            reasons.append(f"transform set {tunnel_sets[0][0]} uses tunnel mode")
+            name, _, sa = tunnel_sets[0]
+            reasons.append(f"transform set {name} {_forced_text(sa) or 'uses tunnel mode'}")
+            keys.append(f"transform set {name} uses tunnel mode")
         if old:
             member, release = old[0]
             reasons.append(f"{member.device} runs {release}, older than 12.3(9a)/12.3(11)T")
+            keys.append(reasons[-1])
         if reasons:
             yield Hit(
                 device=device.name,
@@ -130,7 +156,7 @@ def hub_behind_nat(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
                 related=(Related(device.name, interface.span),),
                 cloud=cloud.id,
                 hint="put the hub behind static NAT, use transport mode, upgrade every member",
-                subject=(hub.interface, *reasons),
+                subject=(hub.interface, *keys),
             )
 
 
@@ -143,7 +169,7 @@ def nat_spoke_no_direct_tunnels(ctx: LintContext, device: Device, interface: Int
         return
     if ctx.topology.role_of(device.name, interface.name) != "spoke":
         return
-    if not older_than(release, (12, 5, 0, ""), (12, 4, 6, "")):
+    if not older_than(release, *SPOKE_TO_SPOKE_THROUGH_NAT):
         return
     yield Hit(
         device=device.name,
