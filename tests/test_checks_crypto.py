@@ -113,6 +113,37 @@ def test_host_keys_stop_spoke_to_spoke(tmp_path: Path) -> None:
     assert hits(found, "DMV205") == [("spoke1", "spoke1.cfg", 8), ("spoke2", "spoke2.cfg", 8)]
 
 
+def test_spokes_of_hubs_that_disagree_on_protection_are_dmv210_with_each_other(tmp_path: Path) -> None:
+    """hub2 and spoke2 have no protection, spoke2 registers with hub2 only and spoke1 with hub1
+    only (each still maps both hubs: one cloud): no hub-spoke pair disagrees, but the Phase 2
+    spoke-to-spoke tunnel does."""
+    files = clean_fleet()
+    for name in ("hub2.cfg", "spoke2.cfg"):
+        files[name] = edit(files[name], " tunnel protection ipsec profile DMVPN\n", "")
+    files["spoke1.cfg"] = edit(files["spoke1.cfg"], " ip nhrp nhs 10.0.0.254\n", "")
+    files["spoke2.cfg"] = edit(files["spoke2.cfg"], " ip nhrp nhs 10.0.0.1\n", "")
+    found = lint_files(tmp_path, files, ["DMV210"])
+    message = ("spoke1 Tunnel0 protects its tunnel with IPsec and spoke2 Tunnel0 does not: the "
+               "spoke-to-spoke tunnel between them never carries traffic")
+    assert [(f.device, f.line, f.message) for f in found] == [
+        ("spoke1", line_of(files["spoke1.cfg"], "tunnel protection"), message),
+        ("spoke2", line_of(files["spoke2.cfg"], "interface Tunnel0"), message),
+    ]
+    assert [(r.device, r.span.line) for r in found[0].related] == [("spoke2", line_of(files["spoke2.cfg"], "interface Tunnel0"))]
+
+
+def test_a_spoke_reported_against_its_hubs_is_not_reported_again_for_spoke_to_spoke(tmp_path: Path) -> None:
+    files = clean_fleet(spokes=3)
+    files["spoke2.cfg"] = edit(files["spoke2.cfg"], " tunnel protection ipsec profile DMVPN\n", "")
+    found = lint_files(tmp_path, files, ["DMV210"])
+    # spoke2 against hub1 and hub2 only: spoke1 and spoke3 agree with their hubs, and their
+    # failing tunnels to spoke2 have spoke2's finding as cause
+    assert sorted((f.device, f.message.split(": ")[0]) for f in found) == [
+        ("spoke2", "hub1 Tunnel0 protects its tunnel with IPsec and spoke2 Tunnel0 does not"),
+        ("spoke2", "hub2 Tunnel0 protects its tunnel with IPsec and spoke2 Tunnel0 does not"),
+    ]
+
+
 def test_missing_key_names_the_peer_once(tmp_path: Path) -> None:
     files = clean_fleet()
     files["spoke1.cfg"] = edit(files["spoke1.cfg"], f"crypto isakmp key {PSK} address 203.0.113.0 255.255.255.0",

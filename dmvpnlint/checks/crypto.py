@@ -455,6 +455,7 @@ def protection_mismatch(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
     hubs, _ = _members(ctx, cloud)
     hub_set = set(hubs)
     table = crypto_table(ctx)
+    reported: set[TunnelRef] = set()
     for hub in hubs:
         hub_tc = crypto_of(ctx, hub)
         for spoke in ctx.topology.nhs_clients(hub.device, hub.interface):
@@ -463,19 +464,45 @@ def protection_mismatch(ctx: LintContext, cloud: Cloud) -> Iterator[Hit]:
             tc = table.get(spoke) or crypto_of(ctx, spoke)
             if tc.protected == hub_tc.protected:
                 continue
-            protected, bare = (spoke, hub) if tc.protected else (hub, spoke)
-            yield Hit(
-                device=spoke.device,
-                span=_span(ctx, spoke, tc),
-                message=(
-                    f"{protected.device} {protected.interface} protects its tunnel with IPsec and "
-                    f"{bare.device} {bare.interface} does not: the tunnel between them never carries traffic"
-                ),
-                related=(related(ctx.devices[hub.device], _span(ctx, hub, hub_tc)),),
-                cloud=cloud.id,
-                hint="configure the same 'tunnel protection' on every member of the cloud",
-                subject=(spoke.interface, hub.device, hub.interface),
-            )
+            reported.add(spoke)
+            yield _protection_hit(ctx, cloud, spoke, tc, hub, hub_tc, "the tunnel between them")
+    yield from _spoke_protection_hits(ctx, cloud, reported)
+
+
+def _spoke_protection_hits(ctx: LintContext, cloud: Cloud, reported: set[TunnelRef]) -> Iterator[Hit]:
+    """Phase 2/3: spokes that agree with their hubs but not with each other (hubs of one cloud
+    that disagree, each with its own spokes). A spoke already reported against a hub explains
+    its spoke-to-spoke failures too, so it is neither reported again nor named as the other
+    side. Linear: each spoke is compared with the first spoke of the other kind."""
+    table = crypto_table(ctx)
+    sides: dict[bool, list[tuple[TunnelRef, TunnelCrypto]]] = {True: [], False: []}
+    for spoke in _cloud_direct_spokes(ctx, cloud):
+        if spoke not in reported:
+            tc = table.get(spoke) or crypto_of(ctx, spoke)
+            sides[tc.protected].append((spoke, tc))
+    if not sides[True] or not sides[False]:
+        return
+    for protected in (True, False):
+        other, other_tc = sides[not protected][0]
+        for spoke, tc in sides[protected]:
+            yield _protection_hit(ctx, cloud, spoke, tc, other, other_tc, "the spoke-to-spoke tunnel between them")
+
+
+def _protection_hit(ctx: LintContext, cloud: Cloud, spoke: TunnelRef, tc: TunnelCrypto, peer: TunnelRef,
+                    peer_tc: TunnelCrypto, what: str) -> Hit:
+    protected, bare = (spoke, peer) if tc.protected else (peer, spoke)
+    return Hit(
+        device=spoke.device,
+        span=_span(ctx, spoke, tc),
+        message=(
+            f"{protected.device} {protected.interface} protects its tunnel with IPsec and "
+            f"{bare.device} {bare.interface} does not: {what} never carries traffic"
+        ),
+        related=(related(ctx.devices[peer.device], _span(ctx, peer, peer_tc)),),
+        cloud=cloud.id,
+        hint="configure the same 'tunnel protection' on every member of the cloud",
+        subject=(spoke.interface, peer.device, peer.interface),
+    )
 
 
 __all__ = [
