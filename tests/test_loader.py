@@ -83,20 +83,29 @@ def test_bad_files_are_problems_and_the_rest_still_loads(tmp_path: Path) -> None
     ]
 
 
-def test_unreadable_file_and_directory_are_problems(tmp_path: Path) -> None:
+def test_unreadable_file_and_directory_are_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "x.cfg"
     folder.mkdir()
     assert loader.load_one(str(folder), LineParser()).problem.message == (  # type: ignore[union-attr]
         f"{folder}: is a directory, not a configuration file"
     )
-    if os.geteuid() == 0:
-        pytest.skip("root reads files whatever their permissions")
     locked = write(tmp_path, "locked.cfg", HUB)
-    os.chmod(locked, 0)
-    try:
+    if os.geteuid() == 0:
+        # root (CI) reads files whatever their mode bits: make the open fail as it would for
+        # a user without permission, so the case runs everywhere instead of being skipped
+        def refuse(path: str, *args: object, **kwargs: object) -> object:
+            raise PermissionError(13, "Permission denied", path)
+
+        monkeypatch.setattr(loader, "open", refuse, raising=False)
         problem = loader.load_one(locked, LineParser()).problem
-    finally:
-        os.chmod(locked, 0o644)
+    else:
+        os.chmod(locked, 0)
+        try:
+            problem = loader.load_one(locked, LineParser()).problem
+        finally:
+            os.chmod(locked, 0o644)
     assert problem is not None
     assert problem.message == f"{locked}: cannot read: Permission denied"
 
